@@ -1,0 +1,177 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/monban-dev/monban/internal/application"
+	"github.com/monban-dev/monban/internal/account"
+	"github.com/monban-dev/monban/internal/boot"
+	"github.com/monban-dev/monban/internal/config"
+	"github.com/monban-dev/monban/internal/store"
+	"github.com/monban-dev/monban/internal/validate"
+)
+
+const adminUsage = `Usage: monban admin <subcommand> [flags]
+
+Subcommands (each prints exactly one JSON object on stdout):
+  create-user     --username NAME --password PASSWORD [--email EMAIL] [--admin]   => {"id": "..."}
+  create-app      --type traditional|spa|native|m2m --name NAME
+                  [--redirect-uri URI]... [--post-logout-redirect-uri URI]...      => {"id": "...", "secret": "..."}
+  create-m2m-app  --name NAME (a machine-to-machine app with Management API access) => {"id": "...", "secret": "..."}
+
+They work on the database directly (same --data-dir / --database flags as serve),
+also while a server runs on it.
+`
+
+// admin runs "monban admin ...". Flags follow the subcommand.
+func admin(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError{errors.New("admin needs a subcommand\n\n" + adminUsage)}
+	}
+	sub, rest := args[0], args[1:]
+	fs := flag.NewFlagSet("monban admin "+sub, flag.ContinueOnError)
+	var do func(context.Context, *boot.Deployment) (any, error)
+	switch sub {
+	case "create-user":
+		do = createUserFlags(fs)
+	case "create-app":
+		do = createAppFlags(fs)
+	case "create-m2m-app":
+		do = createM2MAppFlags(fs)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, adminUsage)
+		return nil
+	default:
+		return usageError{fmt.Errorf("unknown admin subcommand %q\n\n%s", sub, adminUsage)}
+	}
+	cfg, err := parseConfig(fs, rest, stderr)
+	if err != nil {
+		return err
+	}
+	d, err := boot.Open(ctx, cfg, quietLogger(cfg, stderr))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	out, err := do(ctx, d)
+	if err != nil {
+		if errs, ok := validate.As(err); ok {
+			return usageError{errs}
+		}
+		return err
+	}
+	return json.NewEncoder(stdout).Encode(out)
+}
+
+// quietLogger keeps admin commands to warnings: stdout is for the JSON.
+func quietLogger(cfg config.Config, stderr io.Writer) *slog.Logger {
+	if cfg.LogLevel == "info" {
+		cfg.LogLevel = "warn"
+	}
+	return newLogger(cfg, stderr)
+}
+
+type idSecret struct {
+	ID     string `json:"id"`
+	Secret string `json:"secret,omitempty"`
+}
+
+func createUserFlags(fs *flag.FlagSet) func(context.Context, *boot.Deployment) (any, error) {
+	username := fs.String("username", "", "username (required)")
+	pw := fs.String("password", "", "password (required, at least 8 characters)")
+	email := fs.String("email", "", "primary email")
+	isAdmin := fs.Bool("admin", false, "give this user access to the admin console")
+	return func(ctx context.Context, d *boot.Deployment) (any, error) {
+		var errs validate.Errors
+		if *username == "" {
+			errs.Add("--username", "required", "is required")
+		}
+		if *pw == "" {
+			errs.Add("--password", "required", "is required")
+		}
+		if err := errs.Err(); err != nil {
+			return nil, err
+		}
+		u, err := d.Accounts.CreateUser(ctx, account.NewUser{Username: *username, Password: *pw,
+			PrimaryEmail: *email, IsAdmin: *isAdmin})
+		if err != nil {
+			return nil, cliFields(err, map[string]string{"username": "--username", "password": "--password", "primaryEmail": "--email"})
+		}
+		return idSecret{ID: u.ID}, nil
+	}
+}
+
+var appTypes = map[string]store.ApplicationType{
+	"traditional": store.AppTraditional, "spa": store.AppSPA, "native": store.AppNative,
+	"m2m": store.AppMachineToMachine, "machinetomachine": store.AppMachineToMachine,
+}
+
+func createAppFlags(fs *flag.FlagSet) func(context.Context, *boot.Deployment) (any, error) {
+	typ := fs.String("type", "", "traditional, spa, native or m2m (required)")
+	name := fs.String("name", "", "application name (required)")
+	var redirects, logouts, origins stringList
+	fs.Var(&redirects, "redirect-uri", "redirect URI (repeatable)")
+	fs.Var(&logouts, "post-logout-redirect-uri", "post-logout redirect URI (repeatable)")
+	fs.Var(&origins, "cors-origin", "allowed CORS origin (repeatable)")
+	return func(ctx context.Context, d *boot.Deployment) (any, error) {
+		t, ok := appTypes[strings.ToLower(*typ)]
+		if !ok {
+			return nil, validate.FieldError{Field: "--type", Code: "invalid", Message: fmt.Sprintf("must be traditional, spa, native or m2m; got %q", *typ)}
+		}
+		return createApp(ctx, d, application.NewApplication{Name: *name, Type: t,
+			RedirectURIs: redirects, PostLogoutRedirectURIs: logouts, CORSAllowedOrigins: origins})
+	}
+}
+
+func createM2MAppFlags(fs *flag.FlagSet) func(context.Context, *boot.Deployment) (any, error) {
+	name := fs.String("name", "", "application name (required)")
+	return func(ctx context.Context, d *boot.Deployment) (any, error) {
+		return createApp(ctx, d, application.NewApplication{Name: *name, Type: store.AppMachineToMachine,
+			ManagementAPIAccess: true, Description: "Management API access"})
+	}
+}
+
+func createApp(ctx context.Context, d *boot.Deployment, in application.NewApplication) (any, error) {
+	app, secret, err := d.Applications.Create(ctx, in)
+	if err != nil {
+		return nil, cliFields(err, map[string]string{"name": "--name", "type": "--type",
+			"oidcClientMetadata.redirectUris": "--redirect-uri",
+			"oidcClientMetadata.postLogoutRedirectUris": "--post-logout-redirect-uri",
+			"customClientMetadata.corsAllowedOrigins":   "--cors-origin"})
+	}
+	return idSecret{ID: app.ID, Secret: secret}, nil
+}
+
+// cliFields renames API field names in validation errors to the flags the
+// user typed.
+func cliFields(err error, names map[string]string) error {
+	errs, ok := validate.As(err)
+	if !ok {
+		return err
+	}
+	out := make(validate.Errors, len(errs))
+	for i, f := range errs {
+		base, idx, _ := strings.Cut(f.Field, "[")
+		if flagName, ok := names[base]; ok {
+			f.Field = flagName
+			if idx != "" {
+				f.Field += " #" + strings.TrimSuffix(idx, "]")
+			}
+		}
+		out[i] = f
+	}
+	return out
+}
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }

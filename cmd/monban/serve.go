@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/monban-dev/monban/internal/boot"
+	"github.com/monban-dev/monban/internal/config"
+	"github.com/monban-dev/monban/internal/metrics"
+	"github.com/monban-dev/monban/internal/server"
+	"github.com/monban-dev/monban/internal/store"
+)
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("monban serve", flag.ContinueOnError)
+	cfg, err := parseConfig(fs, args, stderr)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(cfg, stderr)
+	slog.SetDefault(logger)
+	if !cfg.Production {
+		logger.Warn("development mode: http redirect URIs are accepted on any host and the master secret is kept in the data directory; use --production for a real deployment")
+	}
+
+	d, err := boot.Open(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := d.Close(); err != nil {
+			logger.Error("close database", "err", err)
+		} else {
+			logger.Info("database closed")
+		}
+	}()
+
+	m := metrics.New()
+	srv := server.New(server.Options{
+		Addr:            cfg.Addr,
+		BasePath:        cfg.BasePath(),
+		Logger:          logger,
+		Metrics:         m,
+		Ready:           d.Store.Ping,
+		ShutdownTimeout: cfg.ShutdownTimeout,
+		TrustedProxies:  cfg.ParsedTrustedProxies(),
+	})
+	routes(srv, d)
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	printBanner(stdout, cfg, ln.Addr().String())
+
+	bg, stopBg := context.WithCancel(ctx)
+	defer stopBg()
+	go d.Keys.Run(bg, 30*time.Second)
+	go deleteExpired(bg, d.Store, logger, 10*time.Minute)
+
+	logger.Info("monban started", "addr", ln.Addr().String(), "endpoint", cfg.Endpoint, "database", databaseKind(cfg))
+	err = srv.Serve(ctx, ln)
+	logger.Info("monban stopped")
+	return err
+}
+
+// routes mounts the front doors. Each later issue adds its own here.
+func routes(srv *server.Server, d *boot.Deployment) {
+	srv.HandleFunc("GET /oidc/jwks", d.Keys.ServeJWKS)
+}
+
+func printBanner(w io.Writer, cfg config.Config, addr string) {
+	fmt.Fprintf(w, "Monban %s\n", version)
+	fmt.Fprintf(w, "  listening on        %s\n", addr)
+	fmt.Fprintf(w, "  database            %s\n", databaseKind(cfg))
+	fmt.Fprintf(w, "  issuer              %s\n", cfg.Issuer())
+	fmt.Fprintf(w, "  discovery           %s\n", cfg.URL("/oidc/.well-known/openid-configuration"))
+	fmt.Fprintf(w, "  JWKS                %s\n", cfg.URL("/oidc/jwks"))
+	fmt.Fprintf(w, "  sign-in page        %s\n", cfg.URL("/sign-in"))
+	fmt.Fprintf(w, "  console             %s\n", cfg.URL("/console"))
+	fmt.Fprintf(w, "  health              %s  %s  %s\n", cfg.URL("/healthz"), cfg.URL("/readyz"), cfg.URL("/metrics"))
+}
+
+func databaseKind(cfg config.Config) string {
+	if cfg.UsesSQLite() {
+		return "SQLite " + cfg.SQLitePath()
+	}
+	return "PostgreSQL"
+}
+
+// deleteExpired removes expired sessions, codes and tokens periodically.
+// Every node may run it: the deletes are idempotent.
+func deleteExpired(ctx context.Context, st store.Store, logger *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			n, err := st.DeleteExpired(ctx, time.Now())
+			if err != nil {
+				logger.Warn("delete expired rows", "err", err)
+			} else if n > 0 {
+				logger.Info("deleted expired rows", "rows", n)
+			}
+		}
+	}
+}
+
+func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("monban migrate", flag.ContinueOnError)
+	cfg, err := parseConfig(fs, args, stderr)
+	if err != nil {
+		return err
+	}
+	st, err := boot.OpenStore(ctx, cfg, newLogger(cfg, stderr))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fmt.Fprintf(stdout, "%s database is up to date\n", databaseKind(cfg))
+	return nil
+}

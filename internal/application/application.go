@@ -1,0 +1,196 @@
+// Package application is the domain core for OAuth 2.0 clients as Logto has
+// them: Traditional web, SPA, Native and Machine-to-machine applications,
+// their redirect URIs and their secrets. Every front door (the CLI, the
+// Management API, the console) creates and changes applications here.
+package application
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/monban-dev/monban/internal/id"
+	"github.com/monban-dev/monban/internal/store"
+	"github.com/monban-dev/monban/internal/validate"
+)
+
+// ErrInvalidClient: unknown client, or a secret that matches none of its
+// live secrets. One error for both, so callers cannot tell them apart.
+var ErrInvalidClient = errors.New("application: invalid client credentials")
+
+// DefaultSecretName names the secret made with a new confidential application.
+const DefaultSecretName = "Default secret"
+
+// Service creates, changes and authenticates applications.
+type Service struct {
+	Store store.Store
+	// Development accepts plain-http redirect URIs on any host; production
+	// deployments accept http only on loopback hosts.
+	Development bool
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// NewApplication is what Create needs; names follow Logto's API.
+type NewApplication struct {
+	Name                   string
+	Description            string
+	Type                   store.ApplicationType
+	RedirectURIs           []string
+	PostLogoutRedirectURIs []string
+	CORSAllowedOrigins     []string
+	IsThirdParty           bool
+	ManagementAPIAccess    bool
+	CustomData             map[string]any
+}
+
+// Create validates in and stores the application together with its first
+// secret (confidential types only), in one transaction. The secret is
+// returned in full here and never again.
+func (s *Service) Create(ctx context.Context, in NewApplication) (*store.Application, string, error) {
+	if err := s.validate(in); err != nil {
+		return nil, "", err
+	}
+	now := s.now()
+	app := &store.Application{
+		ID: id.New(), Name: strings.TrimSpace(in.Name), Description: in.Description, Type: in.Type,
+		RedirectURIs: nonNil(in.RedirectURIs), PostLogoutRedirectURIs: nonNil(in.PostLogoutRedirectURIs),
+		CORSAllowedOrigins: nonNil(in.CORSAllowedOrigins), IsThirdParty: in.IsThirdParty,
+		ManagementAPIAccess: in.ManagementAPIAccess, CustomData: in.CustomData, CreatedAt: now, UpdatedAt: now,
+	}
+	if app.CustomData == nil {
+		app.CustomData = map[string]any{}
+	}
+	var secret string
+	err := s.Store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.CreateApplication(ctx, app); err != nil {
+			return err
+		}
+		if !app.Type.Confidential() {
+			return nil
+		}
+		var err error
+		_, secret, err = addSecret(ctx, tx, app.ID, DefaultSecretName, nil, now)
+		return err
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("create application: %w", err)
+	}
+	return app, secret, nil
+}
+
+func (s *Service) validate(in NewApplication) error {
+	var errs validate.Errors
+	if strings.TrimSpace(in.Name) == "" {
+		errs.Add("name", "application.name_required", "must not be empty")
+	} else if len(in.Name) > 256 {
+		errs.Add("name", "application.name_too_long", "must be at most 256 characters")
+	}
+	if !in.Type.Valid() {
+		errs.Add("type", "application.invalid_type", fmt.Sprintf("must be one of Traditional, SPA, Native, MachineToMachine; got %q", in.Type))
+	}
+	rules := uriRules{allowPrivateScheme: in.Type == store.AppNative, allowHTTP: s.Development}
+	if in.Type == store.AppMachineToMachine && len(in.RedirectURIs) > 0 {
+		errs.Add("oidcClientMetadata.redirectUris", "application.m2m_redirect_uris",
+			"machine-to-machine applications use client_credentials and have no redirect URIs")
+	}
+	for i, u := range in.RedirectURIs {
+		if code, why := checkRedirectURI(u, rules); code != "" {
+			errs.Add(fmt.Sprintf("oidcClientMetadata.redirectUris[%d]", i), code, fmt.Sprintf("%q: %s", u, why))
+		}
+	}
+	for i, u := range in.PostLogoutRedirectURIs {
+		if code, why := checkRedirectURI(u, rules); code != "" {
+			errs.Add(fmt.Sprintf("oidcClientMetadata.postLogoutRedirectUris[%d]", i), code, fmt.Sprintf("%q: %s", u, why))
+		}
+	}
+	for i, o := range in.CORSAllowedOrigins {
+		if why := checkOrigin(o, s.Development); why != "" {
+			errs.Add(fmt.Sprintf("customClientMetadata.corsAllowedOrigins[%d]", i), "application.invalid_origin", fmt.Sprintf("%q: %s", o, why))
+		}
+	}
+	return errs.Err()
+}
+
+// AddSecret makes a new secret for a confidential application (several may
+// be live at once, for rotation) and returns it in full, once.
+func (s *Service) AddSecret(ctx context.Context, appID, name string, expiresAt *time.Time) (*store.ApplicationSecret, string, error) {
+	var errs validate.Errors
+	if strings.TrimSpace(name) == "" {
+		errs.Add("name", "application.secret_name_required", "must not be empty")
+	}
+	if expiresAt != nil && !expiresAt.After(s.now()) {
+		errs.Add("expiresAt", "application.secret_expiry_past", "must be in the future")
+	}
+	if err := errs.Err(); err != nil {
+		return nil, "", err
+	}
+	app, err := s.Store.GetApplication(ctx, appID)
+	if err != nil {
+		return nil, "", err
+	}
+	if !app.Type.Confidential() {
+		return nil, "", validate.FieldError{Field: "type", Code: "application.public_client_secret",
+			Message: string(app.Type) + " applications are public clients and have no secrets"}
+	}
+	return addSecret(ctx, s.Store, appID, strings.TrimSpace(name), expiresAt, s.now())
+}
+
+func addSecret(ctx context.Context, st store.Store, appID, name string, expiresAt *time.Time, now time.Time) (*store.ApplicationSecret, string, error) {
+	secret := id.Secret()
+	rec := &store.ApplicationSecret{
+		ID: id.New(), ApplicationID: appID, Name: name, Hash: id.Hash(secret),
+		Hint: secret[len(secret)-4:], CreatedAt: now, ExpiresAt: expiresAt,
+	}
+	if err := st.CreateApplicationSecret(ctx, rec); err != nil {
+		return nil, "", err
+	}
+	return rec, secret, nil
+}
+
+// Authenticate checks a confidential client's id and secret against every
+// live secret of the application, comparing SHA-256 digests in constant time
+// (spec/security.md item 11).
+func (s *Service) Authenticate(ctx context.Context, clientID, secret string) (*store.Application, error) {
+	app, err := s.Store.GetApplication(ctx, clientID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrInvalidClient
+	}
+	if err != nil {
+		return nil, err
+	}
+	secrets, err := s.Store.ListApplicationSecrets(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	want := id.Hash(secret)
+	now := s.now()
+	match := 0
+	for _, sec := range secrets {
+		live := sec.ExpiresAt == nil || sec.ExpiresAt.After(now)
+		if subtle.ConstantTimeCompare(sec.Hash, want) == 1 && live {
+			match = 1
+		}
+	}
+	if match == 0 || secret == "" {
+		return nil, ErrInvalidClient
+	}
+	return app, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

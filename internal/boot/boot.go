@@ -1,0 +1,135 @@
+// Package boot assembles a deployment from its configuration: the master
+// secret, the store (migrated), the signing keys and the domain services.
+// Every command (serve, migrate, admin, keys) starts here, so they all see
+// the same database the same way.
+package boot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/monban-dev/monban/internal/account"
+	"github.com/monban-dev/monban/internal/account/password"
+	"github.com/monban-dev/monban/internal/application"
+	"github.com/monban-dev/monban/internal/config"
+	"github.com/monban-dev/monban/internal/keys"
+	"github.com/monban-dev/monban/internal/secretbox"
+	"github.com/monban-dev/monban/internal/store"
+	"github.com/monban-dev/monban/internal/store/sqlstore"
+)
+
+// Deployment is one opened deployment.
+type Deployment struct {
+	Config       config.Config
+	Store        store.Store
+	Box          *secretbox.Box
+	Keys         *keys.Manager
+	Applications *application.Service
+	Accounts     *account.Service
+}
+
+// OpenStore opens and migrates the database the configuration names, and
+// nothing else (`monban migrate`).
+func OpenStore(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sqlstore.Store, error) {
+	opts := sqlstore.Options{PostgresDSN: cfg.Database, MaxOpenConns: cfg.DBMaxOpenConns, Logger: logger}
+	if cfg.UsesSQLite() {
+		if err := ensureDataDir(cfg.DataDir); err != nil {
+			return nil, err
+		}
+		opts.SQLitePath = cfg.SQLitePath()
+	}
+	st, err := sqlstore.Open(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx, logger); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// Open opens the whole deployment.
+func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Deployment, error) {
+	secret, err := masterSecret(cfg)
+	if err != nil {
+		return nil, err
+	}
+	box, err := secretbox.New(secret)
+	if err != nil {
+		return nil, fmt.Errorf("master secret: %w", err)
+	}
+	st, err := OpenStore(ctx, cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*Deployment, error) {
+		st.Close()
+		return nil, err
+	}
+	if err := checkMasterSecret(ctx, st, box); err != nil {
+		return fail(err)
+	}
+	km, err := keys.Open(ctx, keys.Options{Store: st, Box: box, Algorithm: cfg.SigningAlg, Logger: logger})
+	if err != nil {
+		return fail(fmt.Errorf("signing keys: %w", err))
+	}
+	return &Deployment{
+		Config:       cfg,
+		Store:        st,
+		Box:          box,
+		Keys:         km,
+		Applications: &application.Service{Store: st, Development: !cfg.Production},
+		Accounts: &account.Service{Store: st, Params: password.DefaultParams,
+			Limiter: password.NewLimiter(0)},
+	}, nil
+}
+
+// Close releases the database.
+func (d *Deployment) Close() error { return d.Store.Close() }
+
+// masterSecret is the configured secret, or in development the one kept in
+// the data directory (created 0600 on first start). Production never falls
+// back to a generated secret: config.Validate refuses to start without one.
+func masterSecret(cfg config.Config) ([]byte, error) {
+	if cfg.MasterSecret != "" {
+		return []byte(cfg.MasterSecret), nil
+	}
+	if cfg.Production {
+		return nil, errors.New("production mode needs --master-secret (MONBAN_MASTER_SECRET)")
+	}
+	if err := ensureDataDir(cfg.DataDir); err != nil {
+		return nil, err
+	}
+	return secretbox.LoadOrCreateMasterSecret(cfg.DataDir)
+}
+
+func ensureDataDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("data directory %s: %w", dir, err)
+	}
+	return nil
+}
+
+const (
+	checkKey       = "master-secret-check"
+	checkPlaintext = "monban master secret check v1"
+)
+
+// checkMasterSecret stores, on first start, a value sealed with the master
+// secret; later starts must open it. A node started with a different secret
+// stops here with a clear message instead of failing later on every key.
+func checkMasterSecret(ctx context.Context, st store.Store, box *secretbox.Box) error {
+	stored, err := st.PutMetaIfAbsent(ctx, checkKey, box.Seal([]byte(checkPlaintext), []byte(checkKey)))
+	if err != nil {
+		return fmt.Errorf("master secret check: %w", err)
+	}
+	if _, err := box.Open(stored, []byte(checkKey)); err != nil {
+		return errors.New("the master secret does not match the one this database was set up with: " +
+			"use the same MONBAN_MASTER_SECRET on every node (or the master.key of the data directory that created it)")
+	}
+	return nil
+}
