@@ -10,8 +10,8 @@ import (
 	"log/slog"
 	"strings"
 
-	"github.com/monban-dev/monban/internal/application"
 	"github.com/monban-dev/monban/internal/account"
+	"github.com/monban-dev/monban/internal/application"
 	"github.com/monban-dev/monban/internal/boot"
 	"github.com/monban-dev/monban/internal/config"
 	"github.com/monban-dev/monban/internal/store"
@@ -142,7 +142,7 @@ func createApp(ctx context.Context, d *boot.Deployment, in application.NewApplic
 	app, secret, err := d.Applications.Create(ctx, in)
 	if err != nil {
 		return nil, cliFields(err, map[string]string{"name": "--name", "type": "--type",
-			"oidcClientMetadata.redirectUris": "--redirect-uri",
+			"oidcClientMetadata.redirectUris":           "--redirect-uri",
 			"oidcClientMetadata.postLogoutRedirectUris": "--post-logout-redirect-uri",
 			"customClientMetadata.corsAllowedOrigins":   "--cors-origin"})
 	}

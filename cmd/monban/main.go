@@ -23,6 +23,7 @@ import (
 	"syscall"
 
 	"github.com/monban-dev/monban/internal/config"
+	"github.com/monban-dev/monban/internal/validate"
 )
 
 // Exit codes: 2 for anything the user typed wrong (flags, configuration,
@@ -86,6 +87,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
 	case errors.As(err, new(usageError)):
+		if errs, ok := validate.As(err); ok {
+			fmt.Fprintln(stderr, "monban: invalid input:")
+			for _, f := range errs {
+				fmt.Fprintf(stderr, "  %s: %s\n", f.Field, f.Message)
+			}
+			return exitUsage
+		}
 		fmt.Fprintf(stderr, "monban: %v\n", err)
 		return exitUsage
 	default:

@@ -52,14 +52,14 @@ func TestCheckRedirectURI(t *testing.T) {
 
 func TestCheckOrigin(t *testing.T) {
 	for origin, ok := range map[string]bool{
-		"https://app.example":       true,
-		"https://app.example:8443":  true,
-		"http://localhost:5173":     true,
-		"http://app.example":        false,
-		"https://app.example/path":  false,
-		"https://app.example?q=1":   false,
-		"app.example":               false,
-		"ftp://app.example":         false,
+		"https://app.example":      true,
+		"https://app.example:8443": true,
+		"http://localhost:5173":    true,
+		"http://app.example":       false,
+		"https://app.example/path": false,
+		"https://app.example?q=1":  false,
+		"app.example":              false,
+		"ftp://app.example":        false,
 	} {
 		if got := checkOrigin(origin, false) == ""; got != ok {
 			t.Errorf("checkOrigin(%q) ok=%v, want %v", origin, got, ok)

@@ -86,11 +86,11 @@ type Manager struct {
 
 // KeyInfo describes a published key, for `monban keys list`.
 type KeyInfo struct {
-	ID        string
-	Algorithm string
-	Status    store.KeyStatus
-	CreatedAt time.Time
-	ExpiresAt *time.Time
+	ID        string          `json:"kid"`
+	Algorithm string          `json:"alg"`
+	Status    store.KeyStatus `json:"status"`
+	CreatedAt time.Time       `json:"createdAt"`
+	ExpiresAt *time.Time      `json:"expiresAt,omitempty"`
 }
 
 // Open loads the keys from the store, creating the first current and next

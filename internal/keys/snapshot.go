@@ -131,17 +131,6 @@ func (m *Manager) build(rows []*store.SigningKey, prev *snapshot) (*snapshot, er
 	return s, nil
 }
 
-// JWKS returns the JSON Web Key Set (RFC 7517 §5) of the published public
-// keys and its strong ETag. The body is shared: callers must not modify it.
-//
-// Every member of every key is a JSON string (kty, crv, x, y / n, e, kid,
-// alg, use): Logto's Go SDK decodes keys into map[string]string, so no x5c
-// or other non-string member may appear (spec/logto-compat.md, "Tokens").
-func (m *Manager) JWKS() (body []byte, etag string) {
-	s := m.snap.Load()
-	return s.jwks, s.etag
-}
-
 // Reload re-reads the keys from the store, where another process may have
 // rotated them, and installs a new snapshot only when the published set
 // changed (including a retired key passing its expiry).

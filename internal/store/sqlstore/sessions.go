@@ -19,9 +19,9 @@ func (s *Store) CreateSession(ctx context.Context, se *store.Session) error {
 
 func (s *Store) GetSession(ctx context.Context, idHash []byte) (*store.Session, error) {
 	var (
-		se                          store.Session
+		se                         store.Session
 		authTime, created, expires int64
-		data                        string
+		data                       string
 	)
 	err := s.queryRow(ctx, `SELECT id_hash, user_id, auth_time, created_at, expires_at, data
 		FROM sessions WHERE id_hash = ?`, idHash).Scan(&se.IDHash, &se.UserID, &authTime, &created, &expires, &data)

@@ -22,11 +22,11 @@ func testConcurrentReadModifyWrite(t *testing.T, s store.Store) {
 		copies[i] = c
 	}
 	var (
-		wg              sync.WaitGroup
-		mu              sync.Mutex
-		wins, stale     int
-		unexpected      []error
-		start           = make(chan struct{})
+		wg          sync.WaitGroup
+		mu          sync.Mutex
+		wins, stale int
+		unexpected  []error
+		start       = make(chan struct{})
 	)
 	for i, c := range copies {
 		wg.Add(1)
