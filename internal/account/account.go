@@ -143,13 +143,8 @@ func (s *Service) hash(ctx context.Context, pw string) (string, error) {
 		h   string
 		err error
 	)
-	run := func() { h, err = password.Hash(pw, s.Params) }
-	if s.Limiter != nil {
-		if lerr := s.Limiter.Do(ctx, run); lerr != nil {
-			return "", lerr
-		}
-	} else {
-		run()
+	if lerr := s.limit(ctx, func() { h, err = password.Hash(pw, s.Params) }); lerr != nil {
+		return "", lerr
 	}
 	return h, err
 }

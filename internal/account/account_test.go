@@ -53,3 +53,42 @@ func TestCreateUser(t *testing.T) {
 		t.Fatalf("failed creates wrote users: total %d", total)
 	}
 }
+
+func TestAuthenticate(t *testing.T) {
+	ctx := context.Background()
+	s := &Service{Store: storetesting.SQLite(t), Params: fast}
+	u, err := s.CreateUser(ctx, NewUser{Username: "reader", Password: "open sesame", PrimaryEmail: "Reader@Example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"reader", "READER", "reader@example.com"} {
+		got, err := s.Authenticate(ctx, id, "open sesame")
+		if err != nil || got.ID != u.ID || got.LastSignInAt == nil {
+			t.Errorf("Authenticate(%q): %v", id, err)
+		}
+	}
+	for _, tc := range [][2]string{{"reader", "wrong"}, {"nobody", "open sesame"}, {"", ""}} {
+		if _, err := s.Authenticate(ctx, tc[0], tc[1]); err != ErrInvalidCredentials {
+			t.Errorf("Authenticate(%q, %q) = %v, want ErrInvalidCredentials", tc[0], tc[1], err)
+		}
+	}
+	// Stronger parameters rehash the stored password on the next sign-in.
+	s.Params.Time = 2
+	if _, err := s.Authenticate(ctx, "reader", "open sesame"); err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := s.Store.GetUser(ctx, u.ID)
+	if _, rehash, _ := password.Verify("open sesame", stored.PasswordHash, s.Params); rehash {
+		t.Error("hash not upgraded after sign-in")
+	}
+	stored.IsSuspended = true
+	if err := s.Store.UpdateUser(ctx, stored); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, "reader", "open sesame"); err != ErrSuspended {
+		t.Errorf("suspended user: %v", err)
+	}
+	if _, err := s.Authenticate(ctx, "reader", "wrong"); err != ErrInvalidCredentials {
+		t.Errorf("suspended user, wrong password must not reveal suspension: %v", err)
+	}
+}

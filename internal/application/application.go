@@ -188,6 +188,11 @@ func (s *Service) Authenticate(ctx context.Context, clientID, secret string) (*s
 	return app, nil
 }
 
+// Get returns the application with that id (store.ErrNotFound if none).
+func (s *Service) Get(ctx context.Context, id string) (*store.Application, error) {
+	return s.Store.GetApplication(ctx, id)
+}
+
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}

@@ -15,8 +15,10 @@ import (
 	"github.com/monban-dev/monban/internal/account/password"
 	"github.com/monban-dev/monban/internal/application"
 	"github.com/monban-dev/monban/internal/config"
+	"github.com/monban-dev/monban/internal/interaction"
 	"github.com/monban-dev/monban/internal/keys"
 	"github.com/monban-dev/monban/internal/secretbox"
+	"github.com/monban-dev/monban/internal/session"
 	"github.com/monban-dev/monban/internal/store"
 	"github.com/monban-dev/monban/internal/store/sqlstore"
 )
@@ -29,6 +31,8 @@ type Deployment struct {
 	Keys         *keys.Manager
 	Applications *application.Service
 	Accounts     *account.Service
+	Sessions     *session.Service
+	Interactions *interaction.Service
 }
 
 // OpenStore opens and migrates the database the configuration names, and
@@ -77,6 +81,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Deploym
 	if err != nil {
 		return fail(fmt.Errorf("signing keys: %w", err))
 	}
+	cookiePath := cfg.BasePath() + "/"
 	return &Deployment{
 		Config:       cfg,
 		Store:        st,
@@ -85,6 +90,8 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Deploym
 		Applications: &application.Service{Store: st, Development: !cfg.Production},
 		Accounts: &account.Service{Store: st, Params: password.DefaultParams,
 			Limiter: password.NewLimiter(0)},
+		Sessions:     &session.Service{Store: st, Secure: cfg.Secure(), CookiePath: cookiePath},
+		Interactions: &interaction.Service{Store: st, Secure: cfg.Secure(), CookiePath: cookiePath},
 	}, nil
 }
 

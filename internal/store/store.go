@@ -47,15 +47,19 @@ type Store interface {
 	Grants
 	SigningKeys
 	Meta
+	Interactions
+	Consents
+	RevokedTokens
+	Resources
 
 	// InTx runs fn with a Store whose every call is part of one transaction:
 	// committed when fn returns nil, rolled back otherwise. Nested calls on
 	// the transaction's Store join the outer transaction.
 	InTx(ctx context.Context, fn func(tx Store) error) error
 
-	// DeleteExpired removes sessions, authorization codes, grants (with their
-	// refresh tokens) and retired signing keys whose expiry is before now, and
-	// reports how many rows went.
+	// DeleteExpired removes sessions, interactions, authorization codes,
+	// grants (with their refresh tokens), revoked-token records and retired
+	// signing keys whose expiry is before now, and reports how many rows went.
 	DeleteExpired(ctx context.Context, now time.Time) (int64, error)
 
 	// Ping reports whether the database answers (readiness).
@@ -315,6 +319,77 @@ type Meta interface {
 	// returns what is stored afterwards: value, or the earlier value (the
 	// first writer wins between concurrent callers).
 	PutMetaIfAbsent(ctx context.Context, key string, value []byte) ([]byte, error)
+}
+
+// Interaction is a sign-in in progress: an authorization request waiting
+// for the user at the hosted pages. The browser holds its random id in a
+// cookie; the store keeps the hash.
+type Interaction struct {
+	IDHash        []byte
+	ApplicationID string
+	// Request is the authorization request, JSON-encoded by package interaction.
+	Request []byte
+	// UserID and LoginAt are set when the user signs in during the interaction.
+	UserID    string
+	LoginAt   *time.Time
+	Consented bool
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	Version   int64
+}
+
+// Interactions stores sign-ins in progress.
+type Interactions interface {
+	CreateInteraction(ctx context.Context, in *Interaction) error
+	GetInteraction(ctx context.Context, idHash []byte) (*Interaction, error)
+	// UpdateInteraction writes UserID, LoginAt and Consented if in.Version is
+	// current, and increments in.Version.
+	UpdateInteraction(ctx context.Context, in *Interaction) error
+	DeleteInteraction(ctx context.Context, idHash []byte) error
+}
+
+// Consent is what a user agreed to share with an application.
+type Consent struct {
+	UserID        string
+	ApplicationID string
+	Scopes        []string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// Consents stores consents, one per user and application.
+type Consents interface {
+	GetConsent(ctx context.Context, userID, applicationID string) (*Consent, error)
+	// PutConsent creates or replaces the consent.
+	PutConsent(ctx context.Context, c *Consent) error
+}
+
+// RevokedTokens records self-contained tokens (JWT or sealed access tokens)
+// revoked before they expire.
+type RevokedTokens interface {
+	// RevokeToken records jti as revoked until expiresAt (idempotent).
+	RevokeToken(ctx context.Context, jti string, expiresAt time.Time) error
+	IsTokenRevoked(ctx context.Context, jti string) (bool, error)
+}
+
+// Resource is an API resource, named by its indicator (RFC 8707).
+type Resource struct {
+	ID        string
+	Name      string
+	Indicator string
+	// AccessTokenTTL is the lifetime of access tokens for this resource.
+	AccessTokenTTL time.Duration
+	// IsDefault: the resource used when a token request names none.
+	IsDefault bool
+	CreatedAt time.Time
+}
+
+// Resources stores API resources.
+type Resources interface {
+	CreateResource(ctx context.Context, r *Resource) error
+	GetResource(ctx context.Context, id string) (*Resource, error)
+	GetResourceByIndicator(ctx context.Context, indicator string) (*Resource, error)
+	ListResources(ctx context.Context) ([]*Resource, error)
 }
 
 // Page selects a slice of a list. Number counts from 1; Size 0 means all.

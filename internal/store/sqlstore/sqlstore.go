@@ -194,6 +194,8 @@ func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int64, error)
 		txs := tx.(*Store)
 		for _, q := range []string{
 			`DELETE FROM sessions WHERE expires_at < ?`,
+			`DELETE FROM interactions WHERE expires_at < ?`,
+			`DELETE FROM revoked_tokens WHERE expires_at < ?`,
 			`DELETE FROM authorization_codes WHERE expires_at < ?`,
 			`DELETE FROM refresh_tokens WHERE expires_at < ?`,
 			`DELETE FROM grants WHERE expires_at < ?`,

@@ -41,6 +41,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RefreshTokenConcurrentConsume", testRefreshConcurrentConsume},
 		{"SigningKeys", testSigningKeys},
 		{"Meta", testMeta},
+		{"Interactions", testInteractions},
+		{"Consents", testConsents},
+		{"RevokedTokens", testRevokedTokens},
+		{"Resources", testResources},
 		{"DeleteExpired", testDeleteExpired},
 		{"CascadeOnApplicationDelete", testCascade},
 		{"Ping", func(t *testing.T, s store.Store) {
