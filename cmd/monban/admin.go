@@ -9,11 +9,13 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/monban-dev/monban/internal/account"
 	"github.com/monban-dev/monban/internal/application"
 	"github.com/monban-dev/monban/internal/boot"
 	"github.com/monban-dev/monban/internal/config"
+	"github.com/monban-dev/monban/internal/rbac"
 	"github.com/monban-dev/monban/internal/store"
 	"github.com/monban-dev/monban/internal/validate"
 )
@@ -25,6 +27,7 @@ Subcommands (each prints exactly one JSON object on stdout):
   create-app      --type traditional|spa|native|m2m --name NAME
                   [--redirect-uri URI]... [--post-logout-redirect-uri URI]...      => {"id": "...", "secret": "..."}
   create-m2m-app  --name NAME (a machine-to-machine app with Management API access) => {"id": "...", "secret": "..."}
+  create-resource --name NAME --indicator URI [--access-token-ttl 3600] [--default]  => {"id": "..."}
 
 They work on the database directly (same --data-dir / --database flags as serve),
 also while a server runs on it.
@@ -45,6 +48,8 @@ func admin(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		do = createAppFlags(fs)
 	case "create-m2m-app":
 		do = createM2MAppFlags(fs)
+	case "create-resource":
+		do = createResourceFlags(fs)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, adminUsage)
 		return nil
@@ -147,6 +152,21 @@ func createApp(ctx context.Context, d *boot.Deployment, in application.NewApplic
 			"customClientMetadata.corsAllowedOrigins":   "--cors-origin"})
 	}
 	return idSecret{ID: app.ID, Secret: secret}, nil
+}
+
+func createResourceFlags(fs *flag.FlagSet) func(context.Context, *boot.Deployment) (any, error) {
+	name := fs.String("name", "", "resource name (required)")
+	indicator := fs.String("indicator", "", "API identifier, an absolute URI such as https://api.example.com (required)")
+	ttl := fs.Int("access-token-ttl", 3600, "access token lifetime in seconds")
+	isDefault := fs.Bool("default", false, "use this resource when a token request names none")
+	return func(ctx context.Context, d *boot.Deployment) (any, error) {
+		r, err := d.RBAC.CreateResource(ctx, rbac.NewResource{Name: *name, Indicator: *indicator,
+			AccessTokenTTL: time.Duration(*ttl) * time.Second, IsDefault: *isDefault})
+		if err != nil {
+			return nil, cliFields(err, map[string]string{"name": "--name", "indicator": "--indicator", "accessTokenTtl": "--access-token-ttl"})
+		}
+		return idSecret{ID: r.ID}, nil
+	}
 }
 
 // cliFields renames API field names in validation errors to the flags the

@@ -17,6 +17,7 @@ import (
 	"github.com/monban-dev/monban/internal/config"
 	"github.com/monban-dev/monban/internal/interaction"
 	"github.com/monban-dev/monban/internal/keys"
+	"github.com/monban-dev/monban/internal/rbac"
 	"github.com/monban-dev/monban/internal/secretbox"
 	"github.com/monban-dev/monban/internal/session"
 	"github.com/monban-dev/monban/internal/store"
@@ -25,14 +26,18 @@ import (
 
 // Deployment is one opened deployment.
 type Deployment struct {
-	Config       config.Config
-	Store        store.Store
-	Box          *secretbox.Box
+	Config config.Config
+	Store  store.Store
+	Box    *secretbox.Box
+	// CSRFKey keys the hosted pages' CSRF tokens (derived from the master
+	// secret, so every node agrees).
+	CSRFKey      []byte
 	Keys         *keys.Manager
 	Applications *application.Service
 	Accounts     *account.Service
 	Sessions     *session.Service
 	Interactions *interaction.Service
+	RBAC         *rbac.Service
 }
 
 // OpenStore opens and migrates the database the configuration names, and
@@ -66,6 +71,10 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Deploym
 	if err != nil {
 		return nil, fmt.Errorf("master secret: %w", err)
 	}
+	csrfKey, err := secretbox.DeriveKey(secret, "csrf v1")
+	if err != nil {
+		return nil, err
+	}
 	st, err := OpenStore(ctx, cfg, logger)
 	if err != nil {
 		return nil, err
@@ -86,12 +95,14 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Deploym
 		Config:       cfg,
 		Store:        st,
 		Box:          box,
+		CSRFKey:      csrfKey,
 		Keys:         km,
 		Applications: &application.Service{Store: st, Development: !cfg.Production},
 		Accounts: &account.Service{Store: st, Params: password.DefaultParams,
 			Limiter: password.NewLimiter(0)},
 		Sessions:     &session.Service{Store: st, Secure: cfg.Secure(), CookiePath: cookiePath},
 		Interactions: &interaction.Service{Store: st, Secure: cfg.Secure(), CookiePath: cookiePath},
+		RBAC:         &rbac.Service{Store: st},
 	}, nil
 }
 

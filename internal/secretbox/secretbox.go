@@ -103,3 +103,13 @@ func (b *Box) Open(sealed, associatedData []byte) ([]byte, error) {
 	}
 	return plaintext, nil
 }
+
+// DeriveKey derives a 32-byte key for another purpose (CSRF tokens, ...)
+// from the master secret with HKDF-SHA256; purpose is the HKDF info, so each
+// purpose gets an independent key (RFC 5869 §3.2).
+func DeriveKey(masterSecret []byte, purpose string) ([]byte, error) {
+	if len(masterSecret) < MinMasterSecretLen {
+		return nil, fmt.Errorf("secretbox: master secret is %d bytes, need at least %d", len(masterSecret), MinMasterSecretLen)
+	}
+	return hkdf.Key(sha256.New, masterSecret, nil, "monban "+purpose, 32)
+}

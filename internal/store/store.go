@@ -268,6 +268,8 @@ type Grants interface {
 	// RevokeGrant marks the grant revoked (idempotent).
 	RevokeGrant(ctx context.Context, id string, now time.Time) error
 	ListUserGrants(ctx context.Context, userID string) ([]*Grant, error)
+	// ExtendGrant moves the grant's expiry (sliding refresh-token lifetime).
+	ExtendGrant(ctx context.Context, id string, expiresAt time.Time) error
 
 	CreateRefreshToken(ctx context.Context, t *RefreshToken) error
 	GetRefreshToken(ctx context.Context, tokenHash []byte) (*RefreshToken, error)

@@ -62,6 +62,10 @@ func (s *Store) RevokeGrant(ctx context.Context, id string, now time.Time) error
 		`UPDATE grants SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?`, ts(now), id)
 }
 
+func (s *Store) ExtendGrant(ctx context.Context, id string, expiresAt time.Time) error {
+	return s.execOne(ctx, fmt.Sprintf("extend grant %q", id), `UPDATE grants SET expires_at = ? WHERE id = ?`, ts(expiresAt), id)
+}
+
 func (s *Store) ListUserGrants(ctx context.Context, userID string) ([]*store.Grant, error) {
 	rows, err := s.query(ctx, `SELECT `+grantColumns+` FROM grants WHERE user_id = ? ORDER BY created_at, id`, userID)
 	if err != nil {

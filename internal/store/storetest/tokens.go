@@ -182,6 +182,15 @@ func testGrants(t *testing.T, s store.Store) {
 	_, err = s.ConsumeRefreshToken(ctx(), []byte("nope"), now)
 	mustIs(t, "consume unknown", err, store.ErrNotFound)
 
+	later := base.Add(30 * 24 * time.Hour)
+	mustNil(t, "extend", s.ExtendGrant(ctx(), g.ID, later))
+	got, err = s.GetGrant(ctx(), g.ID)
+	mustNil(t, "get extended", err)
+	if !got.ExpiresAt.Equal(later) {
+		t.Fatalf("ExpiresAt after extend = %v", got.ExpiresAt)
+	}
+	mustIs(t, "extend unknown", s.ExtendGrant(ctx(), "nope", later), store.ErrNotFound)
+
 	mustNil(t, "revoke", s.RevokeGrant(ctx(), g.ID, now))
 	mustNil(t, "revoke again", s.RevokeGrant(ctx(), g.ID, now.Add(time.Hour)))
 	got, err = s.GetGrant(ctx(), g.ID)
