@@ -84,6 +84,19 @@ func TestServerErrorsAreCounted(t *testing.T) {
 	}
 }
 
+func TestRefreshRecoversFromASpentToken(t *testing.T) {
+	f := newFakeOP(t, func(f *fakeOP) { f.breakRefresh = 10 })
+	r, err := Run(context.Background(), options(f, "refresh"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each 500 spent a token: the worker signs in again instead of failing
+	// with invalid_grant (400) from then on.
+	if r.Errors["500"] == 0 || r.Status5xx != r.Errors["500"] || len(r.Errors) != 1 || r.Successes < 5*r.Errors["500"] {
+		t.Errorf("successes %d, errors %v %v", r.Successes, r.Errors, r.ErrorExamples)
+	}
+}
+
 func TestOpenLoopRate(t *testing.T) {
 	f := newFakeOP(t, nil)
 	o := options(f, "client_credentials")

@@ -5,10 +5,12 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -159,11 +161,19 @@ func (e *statusError) Error() string {
 	return fmt.Sprintf("HTTP %d: %s", e.code, e.body)
 }
 
+// anyTagRE matches any HTML tag, to show error pages as text.
+var anyTagRE = regexp.MustCompile(`<[^>]*>`)
+
 // unexpected returns a statusError for r with a short excerpt of its body.
 func unexpected(r *response) error {
-	body := strings.Join(strings.Fields(string(r.body)), " ")
+	body := string(r.body)
+	if strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
+		body = anyTagRE.ReplaceAllString(skipRE.ReplaceAllString(body, " "), " ")
+		body = html.UnescapeString(body)
+	}
+	body = strings.Join(strings.Fields(body), " ")
 	if len(body) > 200 {
-		body = body[:200] + "…"
+		body = strings.ToValidUTF8(body[:200], "") + "…"
 	}
 	return &statusError{code: r.status, body: body}
 }

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -39,6 +41,10 @@ type fakeOP struct {
 	discoveryOverride map[string]string
 	// loginURL, when set, is where /auth redirects instead of the login page.
 	loginURL string
+	// breakRefresh, when set, makes every breakRefresh-th refresh spend the
+	// token and answer 500.
+	breakRefresh int
+	refreshes    int
 
 	requests atomic.Int64
 	mu       sync.Mutex
@@ -111,7 +117,7 @@ func (f *fakeOP) authorize(w http.ResponseWriter, r *http.Request) {
 	client := q.Get("client_id")
 	if q.Get("response_type") != "code" || (client != fakeClient && client != fakePublic) ||
 		q.Get("redirect_uri") != fakeRedirect || q.Get("code_challenge_method") != "S256" ||
-		len(q.Get("code_challenge")) != 43 || q.Get("state") == "" || q.Get("prompt") != "login" {
+		len(q.Get("code_challenge")) != 43 || q.Get("state") == "" || !slices.Contains(strings.Fields(q.Get("prompt")), "login") {
 		http.Error(w, "bad authorization request", http.StatusBadRequest)
 		return
 	}
@@ -126,12 +132,17 @@ func (f *fakeOP) authorize(w http.ResponseWriter, r *http.Request) {
 // loginPage is a sign-in form with a hidden CSRF field, single-quoted and
 // reordered attributes and a relative action.
 func (f *fakeOP) loginPage(w http.ResponseWriter, r *http.Request) {
+	f.renderLogin(w, r, http.StatusOK)
+}
+
+func (f *fakeOP) renderLogin(w http.ResponseWriter, r *http.Request, status int) {
 	c, err := r.Cookie("_interaction")
 	if err != nil {
 		http.Error(w, "no interaction", http.StatusBadRequest)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
 	fmt.Fprintf(w, `<!doctype html><html><body>
 <!-- <form action="/decoy"><input type="password" name="nope"></form> -->
 <form class='signin' method='post' action='submit'>
@@ -149,7 +160,7 @@ func (f *fakeOP) submit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.PostFormValue("identifier") != fakeUser || r.PostFormValue("password") != fakePassword {
-		f.loginPage(w, r) // shown again, as providers do on a wrong password
+		f.renderLogin(w, r, http.StatusBadRequest) // shown again, as providers do on a wrong password
 		return
 	}
 	f.mu.Lock()
@@ -210,14 +221,21 @@ func (f *fakeOP) token(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		res["id_token"] = "eyJhbGciOiJub25lIn0.e30."
-		res["refresh_token"] = f.newID("rt")
-		f.refresh[res["refresh_token"]] = true
+		// offline_access needs prompt=consent (OIDC Core §11).
+		if slices.Contains(strings.Fields(q.Get("scope")), "offline_access") && slices.Contains(strings.Fields(q.Get("prompt")), "consent") {
+			res["refresh_token"] = f.newID("rt")
+			f.refresh[res["refresh_token"]] = true
+		}
 	case "refresh_token":
 		if !f.refresh[r.PostFormValue("refresh_token")] {
 			oauthError(w, http.StatusBadRequest, "invalid_grant")
 			return
 		}
 		delete(f.refresh, r.PostFormValue("refresh_token")) // rotation: single use
+		if f.refreshes++; f.breakRefresh > 0 && f.refreshes%f.breakRefresh == 0 {
+			oauthError(w, http.StatusInternalServerError, "server_error")
+			return
+		}
 		res["refresh_token"] = f.newID("rt")
 		f.refresh[res["refresh_token"]] = true
 	default:

@@ -56,8 +56,11 @@ func (b *bench) measure(ctx context.Context, iters []iteration) *Result {
 	for _, s := range per {
 		total.merge(s)
 	}
-	measured := min(time.Since(r.measureStart), b.o.Duration)
-	return newResult(b.o, max(measured, 0), total)
+	measured := b.o.Duration
+	if ctx.Err() != nil { // cancelled: the time measured until then
+		measured = max(min(time.Since(r.measureStart), measured), 0)
+	}
+	return newResult(b.o, measured, total)
 }
 
 // work runs it until the end and returns what it counted. Closed loop, each
@@ -112,23 +115,21 @@ func sleepUntil(ctx context.Context, t time.Time) bool {
 
 // report prints a progress line every second of the measurement.
 func (r *runner) report(ctx context.Context, done <-chan struct{}, b *bench) {
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
 	var lastOK int64
-	for {
+	for next := r.measureStart.Add(time.Second); next.Before(r.end); next = next.Add(time.Second) {
+		timer := time.NewTimer(time.Until(next))
 		select {
 		case <-done:
+			timer.Stop()
 			return
 		case <-ctx.Done():
+			timer.Stop()
 			return
-		case now := <-tick.C:
-			if now.Before(r.measureStart) {
-				continue
-			}
-			ok := r.ok.Load()
-			fmt.Fprintf(b.progress, "  %5.1fs  ok %d (%d/s)  errors %d\n",
-				now.Sub(r.measureStart).Seconds(), ok, ok-lastOK, r.failed.Load())
-			lastOK = ok
+		case <-timer.C:
 		}
+		ok := r.ok.Load()
+		fmt.Fprintf(b.progress, "  %3.0fs  ok %d (%d/s)  errors %d\n",
+			next.Sub(r.measureStart).Seconds(), ok, ok-lastOK, r.failed.Load())
+		lastOK = ok
 	}
 }

@@ -23,6 +23,9 @@ const (
 	maxForms = 3
 	// signInScope is always requested; --scope adds to it.
 	signInScope = "openid offline_access profile"
+	// signInPrompt forces the sign-in form; consent is what lets
+	// offline_access through (OIDC Core §11), as Logto's SDKs send by default.
+	signInPrompt = "login consent"
 )
 
 // Names of the sub-steps a sign-in records.
@@ -84,7 +87,7 @@ func (b *bench) authorizationURL(state, verifier string) *url.URL {
 	q.Set("state", state)
 	q.Set("code_challenge", base64.RawURLEncoding.EncodeToString(sum[:]))
 	q.Set("code_challenge_method", "S256")
-	q.Set("prompt", "login")
+	q.Set("prompt", signInPrompt)
 	if b.o.Resource != "" {
 		q.Set("resource", b.o.Resource)
 	}
@@ -97,17 +100,16 @@ func (b *bench) authorizationURL(state, verifier string) *url.URL {
 func (b *bench) submitSignIn(ctx context.Context, c *http.Client, page *response, t *tally) (*url.URL, error) {
 	passwordSent := false
 	for range maxForms {
-		if page.status != http.StatusOK {
-			return nil, unexpected(page)
-		}
 		form, ok := signInForm(parseForms(string(page.body)))
 		switch {
+		case passwordSent && ok && form.hasPassword() && page.status < 500 && page.status != http.StatusTooManyRequests:
+			return nil, protocolf("the sign-in form came back (HTTP %d) after the password was submitted: wrong username or password?", page.status)
+		case page.status != http.StatusOK:
+			return nil, unexpected(page)
 		case !ok && passwordSent:
 			return nil, protocolf("sign-in ended on %s (HTTP %d) instead of redirecting to the redirect URI", page.url.Redacted(), page.status)
 		case !ok:
 			return nil, protocolf("no sign-in form (a <form> with a password or username input) on %s", page.url.Redacted())
-		case passwordSent && form.hasPassword():
-			return nil, protocolf("the sign-in form came back after the password was submitted: wrong username or password?")
 		}
 		passwordSent = passwordSent || form.hasPassword()
 		values := form.fill(b.o.Username, b.o.Password)
