@@ -162,14 +162,10 @@ func addSecret(ctx context.Context, st store.Store, appID, name string, expiresA
 // live secret of the application, comparing SHA-256 digests in constant time
 // (spec/security.md item 11).
 func (s *Service) Authenticate(ctx context.Context, clientID, secret string) (*store.Application, error) {
-	app, err := s.Store.GetApplication(ctx, clientID)
+	app, secrets, err := s.Store.GetApplicationWithSecrets(ctx, clientID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, ErrInvalidClient
 	}
-	if err != nil {
-		return nil, err
-	}
-	secrets, err := s.Store.ListApplicationSecrets(ctx, clientID)
 	if err != nil {
 		return nil, err
 	}

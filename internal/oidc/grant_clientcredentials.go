@@ -2,6 +2,7 @@ package oidc
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -46,14 +47,9 @@ func (p *Provider) grantClientCredentials(r *http.Request, app *store.Applicatio
 }
 
 func (p *Provider) defaultResource(ctx context.Context) (*store.Resource, error) {
-	list, err := p.o.Store.ListResources(ctx)
-	if err != nil {
-		return nil, err
+	r, err := p.o.Store.GetDefaultResource(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
 	}
-	for _, r := range list {
-		if r.IsDefault {
-			return r, nil
-		}
-	}
-	return nil, nil
+	return r, err
 }

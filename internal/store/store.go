@@ -142,6 +142,9 @@ type Applications interface {
 
 	CreateApplicationSecret(ctx context.Context, s *ApplicationSecret) error
 	ListApplicationSecrets(ctx context.Context, applicationID string) ([]*ApplicationSecret, error)
+	// GetApplicationWithSecrets reads an application and its secrets in one
+	// round trip: client authentication is on the token endpoint's hot path.
+	GetApplicationWithSecrets(ctx context.Context, id string) (*Application, []*ApplicationSecret, error)
 	DeleteApplicationSecret(ctx context.Context, applicationID, secretID string) error
 }
 
@@ -392,6 +395,8 @@ type Resources interface {
 	GetResource(ctx context.Context, id string) (*Resource, error)
 	GetResourceByIndicator(ctx context.Context, indicator string) (*Resource, error)
 	ListResources(ctx context.Context) ([]*Resource, error)
+	// GetDefaultResource returns the resource marked IsDefault, ErrNotFound if none.
+	GetDefaultResource(ctx context.Context) (*Resource, error)
 }
 
 // Page selects a slice of a list. Number counts from 1; Size 0 means all.

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -154,3 +155,53 @@ func (s *Store) DeleteApplicationSecret(ctx context.Context, applicationID, secr
 	return s.execOne(ctx, fmt.Sprintf("delete secret %q of application %q", secretID, applicationID),
 		`DELETE FROM application_secrets WHERE application_id = ? AND id = ?`, applicationID, secretID)
 }
+
+func (s *Store) GetApplicationWithSecrets(ctx context.Context, id string) (*store.Application, []*store.ApplicationSecret, error) {
+	op := fmt.Sprintf("get application %q with secrets", id)
+	rows, err := s.query(ctx, `SELECT a.id, a.name, a.description, a.type, a.redirect_uris, a.post_logout_redirect_uris,
+		a.cors_allowed_origins, a.is_third_party, a.management_api_access, a.custom_data, a.created_at, a.updated_at,
+		a.version, s.id, s.name, s.hash, s.hint, s.created_at, s.expires_at
+		FROM applications a LEFT JOIN application_secrets s ON s.application_id = a.id
+		WHERE a.id = ? ORDER BY s.created_at, s.id`, id)
+	if err != nil {
+		return nil, nil, s.wrap(op, err)
+	}
+	defer rows.Close()
+	var (
+		app     *store.Application
+		secrets = []*store.ApplicationSecret{}
+	)
+	for rows.Next() {
+		var (
+			secID, secName, secHint sql.NullString
+			secHash                 []byte
+			secCreated, secExpires  nullInt
+		)
+		a, err := scanApplication(multiScanner{rows, []any{&secID, &secName, &secHash, &secHint, &secCreated, &secExpires}})
+		if err != nil {
+			return nil, nil, s.wrap(op, err)
+		}
+		if app == nil {
+			app = a
+		}
+		if secID.Valid {
+			secrets = append(secrets, &store.ApplicationSecret{ID: secID.String, ApplicationID: app.ID, Name: secName.String,
+				Hash: secHash, Hint: secHint.String, CreatedAt: fromTS(secCreated.Int64), ExpiresAt: fromNullTS(secExpires)})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, s.wrap(op, err)
+	}
+	if app == nil {
+		return nil, nil, fmt.Errorf("%s: %w", op, store.ErrNotFound)
+	}
+	return app, secrets, nil
+}
+
+// multiScanner appends extra destinations after a scan function's own.
+type multiScanner struct {
+	r     rowScanner
+	extra []any
+}
+
+func (m multiScanner) Scan(dest ...any) error { return m.r.Scan(append(dest, m.extra...)...) }

@@ -157,3 +157,11 @@ func (s *Store) ListResources(ctx context.Context) ([]*store.Resource, error) {
 	}
 	return out, s.wrap("list resources", rows.Err())
 }
+
+func (s *Store) GetDefaultResource(ctx context.Context) (*store.Resource, error) {
+	r, err := scanResource(s.queryRow(ctx, `SELECT `+resourceColumns+` FROM resources WHERE is_default = ? ORDER BY created_at LIMIT 1`, true))
+	if err != nil {
+		return nil, s.scanErr("get default resource", err)
+	}
+	return r, nil
+}

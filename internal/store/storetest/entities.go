@@ -105,6 +105,23 @@ func testApplicationSecrets(t *testing.T, s store.Store) {
 	if diff := cmp.Diff([]*store.ApplicationSecret{s1, s2}, list); diff != "" {
 		t.Fatalf("secrets differ (-want +got):\n%s", diff)
 	}
+	withApp, withSecrets, err := s.GetApplicationWithSecrets(ctx(), a.ID)
+	mustNil(t, "get with secrets", err)
+	if withApp.ID != a.ID || len(withSecrets) != 2 {
+		t.Fatalf("GetApplicationWithSecrets = %v, %d secrets", withApp, len(withSecrets))
+	}
+	if diff := cmp.Diff([]*store.ApplicationSecret{s1, s2}, withSecrets); diff != "" {
+		t.Fatalf("joined secrets differ (-want +got):\n%s", diff)
+	}
+	lone := newApp(t, s)
+	_, none, err := s.GetApplicationWithSecrets(ctx(), lone.ID)
+	mustNil(t, "get app without secrets", err)
+	if len(none) != 0 {
+		t.Fatalf("app without secrets has %d", len(none))
+	}
+	_, _, err = s.GetApplicationWithSecrets(ctx(), "missing")
+	mustIs(t, "get missing with secrets", err, store.ErrNotFound)
+
 	mustNil(t, "delete secret", s.DeleteApplicationSecret(ctx(), a.ID, s1.ID))
 	mustIs(t, "delete secret again", s.DeleteApplicationSecret(ctx(), a.ID, s1.ID), store.ErrNotFound)
 	mustIs(t, "delete secret of another app", s.DeleteApplicationSecret(ctx(), "other", s2.ID), store.ErrNotFound)

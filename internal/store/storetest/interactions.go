@@ -88,9 +88,19 @@ func testResources(t *testing.T, s store.Store) {
 	mustIs(t, "taken indicator", s.CreateResource(ctx(), &dup), store.ErrConflict)
 	_, err = s.GetResourceByIndicator(ctx(), "https://unknown.example")
 	mustIs(t, "unknown indicator", err, store.ErrNotFound)
+	_, err = s.GetDefaultResource(ctx())
+	mustIs(t, "no default resource", err, store.ErrNotFound)
+	def := &store.Resource{ID: uid("res"), Name: "Default", Indicator: "https://default.example", AccessTokenTTL: time.Hour,
+		IsDefault: true, CreatedAt: base}
+	mustNil(t, "create default", s.CreateResource(ctx(), def))
+	got, err = s.GetDefaultResource(ctx())
+	mustNil(t, "get default", err)
+	if got.ID != def.ID {
+		t.Fatalf("default resource = %s", got.ID)
+	}
 	list, err := s.ListResources(ctx())
 	mustNil(t, "list", err)
-	if len(list) != 1 {
+	if len(list) != 2 {
 		t.Fatalf("list = %v", list)
 	}
 }
