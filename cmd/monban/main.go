@@ -47,6 +47,7 @@ Commands:
   migrate               apply database migrations and exit
   admin <subcommand>    create-user, create-app, create-m2m-app (prints one JSON object)
   keys <subcommand>     rotate, list
+  bench                 load-test an OpenID provider (this one or any other)
   version               print the version
 
 Run "monban <command> -h" for the flags of a command.

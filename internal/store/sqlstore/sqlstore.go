@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -52,6 +53,10 @@ type Store struct {
 	q       querier // db, or the transaction inside InTx
 	inTx    bool
 	dialect dialect
+	// stmts caches prepared statements by query text for SQLite, whose
+	// driver would otherwise parse every query again on every call (pgx
+	// caches statements per connection by itself).
+	stmts *sync.Map
 }
 
 var _ store.Store = (*Store)(nil)
@@ -82,7 +87,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", d.name(), err)
 	}
-	return &Store{db: db, q: db, dialect: d}, nil
+	return &Store{db: db, q: db, dialect: d, stmts: &sync.Map{}}, nil
 }
 
 // openSQLite opens the file with WAL (readers never wait for the writer), a
@@ -163,7 +168,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx store.Store) error) error {
 	if err != nil {
 		return s.wrap("begin transaction", err)
 	}
-	txs := &Store{db: s.db, q: tx, inTx: true, dialect: s.dialect}
+	txs := &Store{db: s.db, q: tx, inTx: true, dialect: s.dialect, stmts: s.stmts}
 	if err := fn(txs); err != nil {
 		tx.Rollback()
 		return err
@@ -180,6 +185,7 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 // Close implements store.Store. On SQLite it checkpoints the WAL first so
 // the database file alone holds everything.
 func (s *Store) Close() error {
+	s.stmts.Range(func(_, st any) bool { st.(*sql.Stmt).Close(); return true })
 	if s.dialect.name() == "sqlite" {
 		s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	}
@@ -212,9 +218,37 @@ func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int64, error)
 	return total, err
 }
 
+// prepared returns a cached prepared statement for query outside
+// transactions on SQLite, or nil when the plain query path should be used.
+func (s *Store) prepared(ctx context.Context, query string) *sql.Stmt {
+	if s.inTx || s.dialect.name() != "sqlite" {
+		return nil
+	}
+	if st, ok := s.stmts.Load(query); ok {
+		return st.(*sql.Stmt)
+	}
+	st, err := s.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil // let the plain path report the error
+	}
+	if prev, loaded := s.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt)
+	}
+	return st
+}
+
 // exec runs a statement and returns the rows affected.
 func (s *Store) exec(ctx context.Context, op, query string, args ...any) (int64, error) {
-	res, err := s.q.ExecContext(ctx, s.dialect.rebind(query), args...)
+	var (
+		res sql.Result
+		err error
+	)
+	if st := s.prepared(ctx, query); st != nil {
+		res, err = st.ExecContext(ctx, args...)
+	} else {
+		res, err = s.q.ExecContext(ctx, s.dialect.rebind(query), args...)
+	}
 	if err != nil {
 		return 0, s.wrap(op, err)
 	}
@@ -239,10 +273,16 @@ func (s *Store) execOne(ctx context.Context, op, query string, args ...any) erro
 }
 
 func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := s.prepared(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return s.q.QueryRowContext(ctx, s.dialect.rebind(query), args...)
 }
 
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := s.prepared(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return s.q.QueryContext(ctx, s.dialect.rebind(query), args...)
 }
 
