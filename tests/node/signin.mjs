@@ -262,7 +262,8 @@ try {
 
   step = 'refreshAfterSignOut';
   // The SDK revoked its refresh token on sign-out: using it now must fail.
-  const res = await realFetch(new URL('/oidc/token', endpoint.replace(/\/+$/, '') + '/').toString().replace(/\/\/oidc/, '/oidc'), {
+  const { tokenEndpoint } = await client.getOidcConfig();
+  const res = await realFetch(tokenEndpoint, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
