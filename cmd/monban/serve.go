@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"runtime"
 	"time"
 
 	"github.com/monban-dev/monban/internal/boot"
@@ -51,6 +52,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Ready:           d.Store.Ping,
 		ShutdownTimeout: cfg.ShutdownTimeout,
 		TrustedProxies:  cfg.ParsedTrustedProxies(),
+		MaxInFlight:     maxInFlight(cfg),
+		MaxQueueWait:    cfg.MaxQueueWait,
 	})
 	routes(srv, d, m, logger)
 
@@ -95,6 +98,16 @@ func printBanner(w io.Writer, cfg config.Config, addr string) {
 	fmt.Fprintf(w, "  sign-in page        %s\n", cfg.URL("/sign-in"))
 	fmt.Fprintf(w, "  console             %s\n", cfg.URL("/console"))
 	fmt.Fprintf(w, "  health              %s  %s  %s\n", cfg.URL("/healthz"), cfg.URL("/readyz"), cfg.URL("/metrics"))
+}
+
+// maxInFlight is the configured cap, or 32 requests per CPU: enough to
+// keep every core busy while waiting on the database, few enough that a
+// request admitted under overload is served without a long queue.
+func maxInFlight(cfg config.Config) int {
+	if cfg.MaxInFlight > 0 {
+		return cfg.MaxInFlight
+	}
+	return 32 * runtime.GOMAXPROCS(0)
 }
 
 func databaseKind(cfg config.Config) string {

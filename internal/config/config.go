@@ -25,6 +25,8 @@ type Config struct {
 	TrustedProxies  []string      // --trusted-proxies / MONBAN_TRUSTED_PROXIES: IPs or CIDRs whose X-Forwarded-* headers are trusted; default none
 	ShutdownTimeout time.Duration // --shutdown-timeout / MONBAN_SHUTDOWN_TIMEOUT, default 15s
 	DBMaxOpenConns  int           // --db-max-open-conns / MONBAN_DB_MAX_OPEN_CONNS, default 0 = backend's choice
+	MaxInFlight     int           // --max-in-flight / MONBAN_MAX_IN_FLIGHT, default 0 = 32 per CPU
+	MaxQueueWait    time.Duration // --max-queue-wait / MONBAN_MAX_QUEUE_WAIT, default 20ms
 }
 
 // Default returns the built-in defaults. They suit a developer running
@@ -39,6 +41,7 @@ func Default() Config {
 		LogLevel:        "info",
 		SigningAlg:      "ES384",
 		ShutdownTimeout: 15 * time.Second,
+		MaxQueueWait:    20 * time.Millisecond,
 	}
 }
 

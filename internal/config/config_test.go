@@ -51,6 +51,7 @@ func TestDefault(t *testing.T) {
 		LogLevel:        "info",
 		SigningAlg:      "ES384",
 		ShutdownTimeout: 15 * time.Second,
+		MaxQueueWait:    20 * time.Millisecond,
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Default() = %+v, want %+v", c, want)

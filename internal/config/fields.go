@@ -62,6 +62,10 @@ var fields = []*field{
 		func(c *Config) *time.Duration { return &c.ShutdownTimeout }),
 	intField("db-max-open-conns", "maximum `number` of open database connections; 0 leaves it to the backend",
 		func(c *Config) *int { return &c.DBMaxOpenConns }),
+	intField("max-in-flight", "maximum `number` of requests served at once; excess requests wait up to --max-queue-wait, then get 429; 0 means 32 per CPU",
+		func(c *Config) *int { return &c.MaxInFlight }),
+	durationField("max-queue-wait", "how long a request waits for a free slot before 429, as a Go `duration`",
+		func(c *Config) *time.Duration { return &c.MaxQueueWait }),
 }
 
 // fieldsByKey finds a field by its config file key. The config flag is left

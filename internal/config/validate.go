@@ -82,6 +82,12 @@ func (c Config) Validate() error {
 	if c.ShutdownTimeout <= 0 {
 		bad("shutdown-timeout", "must be positive, got %s", c.ShutdownTimeout)
 	}
+	if c.MaxInFlight < 0 {
+		bad("max-in-flight", "must be 0 (32 per CPU) or more, got %d", c.MaxInFlight)
+	}
+	if c.MaxQueueWait < 0 {
+		bad("max-queue-wait", "must not be negative, got %s", c.MaxQueueWait)
+	}
 	if c.DBMaxOpenConns < 0 {
 		bad("db-max-open-conns", "must be 0 (backend's choice) or more, got %d", c.DBMaxOpenConns)
 	}

@@ -19,6 +19,7 @@ import (
 //   - dispatch, the innermost step, records the mux's matched pattern.
 func (s *Server) chain() http.Handler {
 	var h http.Handler = http.HandlerFunc(s.dispatch)
+	h = s.admit(h)
 	h = s.observeMetrics(h)
 	h = s.accessLog(h)
 	h = s.assignRequestID(h)

@@ -56,17 +56,23 @@ type Options struct {
 	// Proxy headers from any other peer are ignored, so clients cannot spoof
 	// their address (which would defeat rate limiting and audit logs).
 	TrustedProxies []netip.Prefix
+	// MaxInFlight caps requests served at once; 0 means no cap. Excess
+	// requests wait up to MaxQueueWait, then get 429.
+	MaxInFlight int
+	// MaxQueueWait is how long a request waits for a slot; 0 means 50ms.
+	MaxQueueWait time.Duration
 }
 
 // Server is Monban's HTTP server. Create it with New, register routes with
 // Handle, then run it with Serve or ListenAndServe.
 type Server struct {
-	opts     Options
-	basePath string
-	logger   *slog.Logger
-	metrics  *metrics.Metrics
-	mux      *http.ServeMux
-	handler  http.Handler
+	opts      Options
+	basePath  string
+	logger    *slog.Logger
+	metrics   *metrics.Metrics
+	mux       *http.ServeMux
+	handler   http.Handler
+	admission *admission
 }
 
 // New builds a Server with the middleware chain and the built-in routes
@@ -88,6 +94,10 @@ func New(opts Options) *Server {
 		metrics:  opts.Metrics,
 		mux:      http.NewServeMux(),
 	}
+	if opts.MaxQueueWait <= 0 {
+		opts.MaxQueueWait = 50 * time.Millisecond
+	}
+	s.admission = newAdmission(opts.MaxInFlight, opts.MaxQueueWait)
 	s.handler = s.chain()
 	s.registerBuiltins()
 	return s
