@@ -1,12 +1,14 @@
 package experience
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/monban-dev/monban/internal/account"
+	"github.com/monban-dev/monban/internal/account/password"
 	"github.com/monban-dev/monban/internal/validate"
 	"github.com/monban-dev/monban/web"
 )
@@ -90,11 +92,15 @@ func (p *Pages) register(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		fe, ok := validate.As(err)
-		if !ok {
+		switch {
+		case ok:
+			errs = fe
+		case errors.Is(err, password.ErrBusy):
+			errs.Add("password", "server.busy", "The server is busy. Try again in a moment.")
+		default:
 			p.fail(w, r, "create user", err)
 			return
 		}
-		errs = fe
 	}
 	d := registerData{Page: p.page(r, it, "Create account"), CSRF: p.csrfToken(w, r),
 		Username: in.Username, Email: in.PrimaryEmail, Errors: map[string]string{}, MinPassword: account.MinPasswordLength}

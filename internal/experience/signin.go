@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/monban-dev/monban/internal/account"
+	"github.com/monban-dev/monban/internal/account/password"
 	"github.com/monban-dev/monban/internal/interaction"
 	"github.com/monban-dev/monban/internal/session"
 	"github.com/monban-dev/monban/web"
@@ -72,6 +73,8 @@ func (p *Pages) signIn(w http.ResponseWriter, r *http.Request) {
 			again(http.StatusBadRequest, msgInvalid)
 		case errors.Is(err, account.ErrSuspended):
 			again(http.StatusForbidden, msgSuspended)
+		case errors.Is(err, password.ErrBusy):
+			again(http.StatusTooManyRequests, msgBusy)
 		case ctx.Err() != nil:
 			// The password limiter gave up waiting: overload, not a fault.
 			again(http.StatusServiceUnavailable, msgBusy)

@@ -100,3 +100,15 @@ func TestLimiterReleasesOnPanic(t *testing.T) {
 		t.Errorf("slot not released after panic: %v", err)
 	}
 }
+
+func TestLimiterShedsAfterMaxWait(t *testing.T) {
+	l := NewLimiter(1)
+	l.MaxWait = 20 * time.Millisecond
+	hold := make(chan struct{})
+	go l.Do(context.Background(), func() { <-hold })
+	time.Sleep(5 * time.Millisecond)
+	if err := l.Do(context.Background(), func() { t.Error("ran while the slot was held") }); err != ErrBusy {
+		t.Fatalf("Do while busy = %v, want ErrBusy", err)
+	}
+	close(hold)
+}
