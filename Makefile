@@ -4,7 +4,7 @@
 
 GO ?= go
 
-.PHONY: test vet build run clean
+.PHONY: test vet build run clean deps
 
 test: vet
 	@scripts/go-test
@@ -20,3 +20,11 @@ run:
 
 clean:
 	rm -rf bin
+
+# The real-client tests (tests/clients) need Logto's Node SDK and Python SDK:
+# node_modules from tests/node/package-lock.json and a virtualenv with
+# tests/python/requirements.txt. Without them those tests skip (fail under CI=true).
+deps:
+	cd tests/node && npm ci --no-audit --no-fund
+	python3 -m venv tests/python/.venv
+	tests/python/.venv/bin/pip install -q --disable-pip-version-check -r tests/python/requirements.txt

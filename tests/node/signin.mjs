@@ -220,7 +220,7 @@ try {
   // Not in the SDK's map yet: the SDK gets it with a refresh_token grant
   // carrying resource=...
   const apiToken = await client.getAccessToken(resource);
-  out.resourceAccessToken = decodeJwt(apiToken);
+  out.resourceAccessToken = { ...decodeJwt(apiToken), raw: apiToken }; // raw: the Go test verifies its signature
   out.resourceAccessTokenClaims = await client.getAccessTokenClaims(resource);
   const refresh1 = await client.getRefreshToken();
 
