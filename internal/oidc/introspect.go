@@ -1,6 +1,7 @@
 package oidc
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -50,7 +51,7 @@ func (p *Provider) introspect(r *http.Request, tok, hint string) (map[string]any
 	switch {
 	case strings.Count(tok, ".") == 2: // a JWT access token
 		body, err := p.o.Keys.Verify(tok)
-		if err != nil {
+		if err != nil || !isAccessTokenJWT(tok) {
 			return inactive, nil
 		}
 		var c accessClaims
@@ -74,6 +75,24 @@ func (p *Provider) introspect(r *http.Request, tok, hint string) (map[string]any
 			"scope": c.Scope, "iss": p.o.Issuer, "exp": c.EXP, "iat": c.IAT, "jti": c.JTI}, nil
 	}
 	return p.introspectRefresh(r, tok)
+}
+
+// isAccessTokenJWT reports whether a verified compact JWS is an access
+// token by its header's typ (RFC 9068 §2.1, §4): ID tokens are signed with
+// the same keys and must not pass for access tokens.
+func isAccessTokenJWT(tok string) bool {
+	seg, _, _ := strings.Cut(tok, ".")
+	raw, err := base64.RawURLEncoding.DecodeString(seg)
+	if err != nil {
+		return false
+	}
+	var h struct {
+		Typ string `json:"typ"`
+	}
+	if json.Unmarshal(raw, &h) != nil {
+		return false
+	}
+	return strings.EqualFold(h.Typ, "at+jwt") || strings.EqualFold(h.Typ, "application/at+jwt")
 }
 
 func (p *Provider) introspectRefresh(r *http.Request, tok string) (map[string]any, error) {
