@@ -82,6 +82,11 @@ func (p *Provider) handleEndSession(w http.ResponseWriter, r *http.Request) {
 // verifyIDTokenHint checks an ID token we issued (expiry may have passed: a
 // hint is about who, not about a live session) and returns its audience.
 func (p *Provider) verifyIDTokenHint(tok string) (string, error) {
+	// Access tokens are signed with the same keys: an at+jwt is not an ID
+	// token, whatever its claims say.
+	if isAccessTokenJWT(tok) {
+		return "", errBadToken
+	}
 	body, err := p.o.Keys.Verify(tok)
 	if err != nil {
 		return "", err

@@ -338,6 +338,8 @@ func TestSecurityLogout(t *testing.T) {
 		"garbage":         "not-a-jwt",
 		"empty segments":  "..",
 		"JSON not object": g.validToken("JWT", nil),
+		// Signed with the server's own key, but an access token.
+		"at+jwt as hint": g.validToken("at+jwt", f.idTokenClaims(f.env.Issuer, f.web.ID)),
 	}
 	for _, a := range jwtAttacks {
 		g.t = t
