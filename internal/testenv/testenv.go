@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/monban-dev/monban/internal/account"
 	"github.com/monban-dev/monban/internal/account/password"
@@ -45,6 +46,8 @@ type Options struct {
 	BasePath string
 	// Postgres, when set, is a PostgreSQL DSN to use instead of SQLite.
 	Postgres string
+	// Now is the OIDC provider's clock (codes, tokens); nil means time.Now.
+	Now func() time.Time
 }
 
 // New starts a deployment in t's temporary directory.
@@ -73,7 +76,7 @@ func New(t testing.TB, o Options) *Env {
 	srv := server.New(server.Options{BasePath: cfg.BasePath(), Logger: logger, Metrics: m, Ready: d.Store.Ping})
 	oidc.New(oidc.Options{Issuer: cfg.Issuer(), URL: cfg.URL, Base: cfg.BasePath(), Store: d.Store, Keys: d.Keys,
 		Box: d.Box, Applications: d.Applications, Accounts: d.Accounts, Sessions: d.Sessions,
-		Interactions: d.Interactions, Metrics: m, Logger: logger}).Routes(srv)
+		Interactions: d.Interactions, Metrics: m, Logger: logger, Now: o.Now}).Routes(srv)
 	(&experience.Pages{Accounts: d.Accounts, Applications: d.Applications, Sessions: d.Sessions,
 		Interactions: d.Interactions, Base: cfg.BasePath(), CSRFKey: d.CSRFKey, Logger: logger}).Routes(srv)
 	hs := httptest.NewUnstartedServer(srv.Handler())
