@@ -50,12 +50,8 @@ func (p *Provider) introspect(r *http.Request, tok, hint string) (map[string]any
 	now := p.now().Unix()
 	switch {
 	case strings.Count(tok, ".") == 2: // a JWT access token
-		body, err := p.o.Keys.Verify(tok)
-		if err != nil || !isAccessTokenJWT(tok) {
-			return inactive, nil
-		}
-		var c accessClaims
-		if json.Unmarshal(body, &c) != nil || c.Iss != p.o.Issuer || now >= c.EXP {
+		c, ok := p.verifyAccessJWT(tok)
+		if !ok || now >= c.EXP {
 			return inactive, nil
 		}
 		if live, err := p.liveJTI(ctx, c.JTI); err != nil || !live {
@@ -75,6 +71,24 @@ func (p *Provider) introspect(r *http.Request, tok, hint string) (map[string]any
 			"scope": c.Scope, "iss": p.o.Issuer, "exp": c.EXP, "iat": c.IAT, "jti": c.JTI}, nil
 	}
 	return p.introspectRefresh(r, tok)
+}
+
+// verifyAccessJWT checks an at+jwt's signature (once per token: see
+// verifiedCache), type and issuer.
+func (p *Provider) verifyAccessJWT(tok string) (accessClaims, bool) {
+	if c, ok := p.verified.get(tok); ok {
+		return c, true
+	}
+	body, err := p.o.Keys.Verify(tok)
+	if err != nil || !isAccessTokenJWT(tok) {
+		return accessClaims{}, false
+	}
+	var c accessClaims
+	if json.Unmarshal(body, &c) != nil || c.Iss != p.o.Issuer {
+		return accessClaims{}, false
+	}
+	p.verified.put(tok, c, p.now().Unix())
+	return c, true
 }
 
 // isAccessTokenJWT reports whether a verified compact JWS is an access

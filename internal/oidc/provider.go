@@ -61,6 +61,7 @@ type Options struct {
 type Provider struct {
 	o         Options
 	discovery cachedDocument
+	verified  *verifiedCache
 }
 
 // New builds the provider; the discovery document is computed here, once.
@@ -68,7 +69,7 @@ func New(o Options) *Provider {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	p := &Provider{o: o}
+	p := &Provider{o: o, verified: newVerifiedCache(10000)}
 	p.discovery = newCachedDocument(p.discoveryDocument())
 	return p
 }

@@ -51,6 +51,7 @@ type querier interface {
 type Store struct {
 	db      *sql.DB
 	q       querier // db, or the transaction inside InTx
+	tx      *sql.Tx // the transaction inside InTx
 	inTx    bool
 	dialect dialect
 	// stmts caches prepared statements by query text for SQLite, whose
@@ -168,7 +169,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx store.Store) error) error {
 	if err != nil {
 		return s.wrap("begin transaction", err)
 	}
-	txs := &Store{db: s.db, q: tx, inTx: true, dialect: s.dialect, stmts: s.stmts}
+	txs := &Store{db: s.db, q: tx, tx: tx, inTx: true, dialect: s.dialect, stmts: s.stmts}
 	if err := fn(txs); err != nil {
 		tx.Rollback()
 		return err
@@ -218,22 +219,31 @@ func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int64, error)
 	return total, err
 }
 
-// prepared returns a cached prepared statement for query outside
-// transactions on SQLite, or nil when the plain query path should be used.
+// prepared returns a cached prepared statement for query on SQLite (bound
+// to the transaction inside InTx: database/sql then reuses the statement
+// already prepared on the transaction's connection), or nil when the plain
+// query path should be used.
 func (s *Store) prepared(ctx context.Context, query string) *sql.Stmt {
-	if s.inTx || s.dialect.name() != "sqlite" {
+	if s.dialect.name() != "sqlite" {
 		return nil
 	}
-	if st, ok := s.stmts.Load(query); ok {
-		return st.(*sql.Stmt)
+	var st *sql.Stmt
+	if v, ok := s.stmts.Load(query); ok {
+		st = v.(*sql.Stmt)
+	} else {
+		fresh, err := s.db.PrepareContext(ctx, query)
+		if err != nil {
+			return nil // let the plain path report the error
+		}
+		if prev, loaded := s.stmts.LoadOrStore(query, fresh); loaded {
+			fresh.Close()
+			st = prev.(*sql.Stmt)
+		} else {
+			st = fresh
+		}
 	}
-	st, err := s.db.PrepareContext(ctx, query)
-	if err != nil {
-		return nil // let the plain path report the error
-	}
-	if prev, loaded := s.stmts.LoadOrStore(query, st); loaded {
-		st.Close()
-		return prev.(*sql.Stmt)
+	if s.tx != nil {
+		return s.tx.StmtContext(ctx, st)
 	}
 	return st
 }
