@@ -7,6 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	_ "net/http/pprof" // served only on MONBAN_PPROF_ADDR
+	"os"
 	"runtime"
 	"time"
 
@@ -62,6 +65,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	printBanner(stdout, cfg, ln.Addr().String())
+
+	if addr := os.Getenv("MONBAN_PPROF_ADDR"); addr != "" {
+		// Profiling for benchmarks, on its own listener so it is never
+		// reachable through the public endpoint.
+		logger.Warn("pprof enabled", "addr", addr)
+		go http.ListenAndServe(addr, http.DefaultServeMux)
+	}
 
 	bg, stopBg := context.WithCancel(ctx)
 	defer stopBg()
