@@ -18,7 +18,7 @@ dir=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$dir"' EXIT
 
 alg=${ALG:-ES384}
-db_args=(--data-dir "$dir")
+db_args=(--data-dir "$dir" --signing-alg "$alg")
 if [ "$backend" = postgres ]; then
   schema="bench_$(date +%s)"
   psql "$MONBAN_TEST_POSTGRES_DSN" -qc "CREATE SCHEMA $schema" >/dev/null
@@ -36,7 +36,7 @@ m2m_id=$(j "$m2m" id); m2m_secret=$(j "$m2m" secret)
 web_id=$(j "$web" id); web_secret=$(j "$web" secret)
 
 GOMAXPROCS=1 taskset -c 0 "$bin" serve "${db_args[@]}" --addr "127.0.0.1:$port" --endpoint "$endpoint" \
-  --signing-alg "$alg" --log-level warn >"$dir/server.log" 2>&1 &
+  --log-level warn >"$dir/server.log" 2>&1 &
 spid=$!
 for _ in $(seq 100); do curl -sf "$endpoint/healthz" >/dev/null && break; sleep 0.1; done
 sleep 1
