@@ -24,7 +24,7 @@ type Config struct {
 	SigningAlg      string        // --signing-alg / MONBAN_SIGNING_ALG: ES384 (default), ES256, ES512, RS256, PS256
 	TrustedProxies  []string      // --trusted-proxies / MONBAN_TRUSTED_PROXIES: IPs or CIDRs whose X-Forwarded-* headers are trusted; default none
 	ShutdownTimeout time.Duration // --shutdown-timeout / MONBAN_SHUTDOWN_TIMEOUT, default 15s
-	DBMaxOpenConns  int           // --db-max-open-conns / MONBAN_DB_MAX_OPEN_CONNS, default 0 = backend's choice
+	DBMaxOpenConns  int           // --db-max-open-conns / MONBAN_DB_MAX_OPEN_CONNS, default 0 = 32
 	MaxInFlight     int           // --max-in-flight / MONBAN_MAX_IN_FLIGHT, default 0 = 32 per CPU
 	MaxQueueWait    time.Duration // --max-queue-wait / MONBAN_MAX_QUEUE_WAIT, default 20ms
 }

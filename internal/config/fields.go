@@ -60,7 +60,7 @@ var fields = []*field{
 		func(c *Config) *[]string { return &c.TrustedProxies }),
 	durationField("shutdown-timeout", "how long in-flight requests get to finish on shutdown, as a Go `duration`",
 		func(c *Config) *time.Duration { return &c.ShutdownTimeout }),
-	intField("db-max-open-conns", "maximum `number` of open database connections; 0 leaves it to the backend",
+	intField("db-max-open-conns", "maximum `number` of open database connections; 0 means 32",
 		func(c *Config) *int { return &c.DBMaxOpenConns }),
 	intField("max-in-flight", "maximum `number` of requests served at once; excess requests wait up to --max-queue-wait, then get 429; 0 means 32 per CPU",
 		func(c *Config) *int { return &c.MaxInFlight }),

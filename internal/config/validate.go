@@ -89,7 +89,7 @@ func (c Config) Validate() error {
 		bad("max-queue-wait", "must not be negative, got %s", c.MaxQueueWait)
 	}
 	if c.DBMaxOpenConns < 0 {
-		bad("db-max-open-conns", "must be 0 (backend's choice) or more, got %d", c.DBMaxOpenConns)
+		bad("db-max-open-conns", "must be 0 (32) or more, got %d", c.DBMaxOpenConns)
 	}
 	return errors.Join(errs...)
 }

@@ -79,9 +79,17 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", d.name(), err)
 	}
-	if o.MaxOpenConns > 0 {
-		db.SetMaxOpenConns(o.MaxOpenConns)
+	// database/sql keeps only 2 idle connections by default: under load the
+	// rest are closed and reopened per request, which on PostgreSQL means a
+	// new backend process each time (and on SQLite losing the prepared
+	// statements). Keep the whole pool warm.
+	maxOpen := o.MaxOpenConns
+	if maxOpen <= 0 {
+		maxOpen = 32
 	}
+	db.SetMaxOpenConns(maxOpen)
+	db.SetMaxIdleConns(maxOpen)
+	db.SetConnMaxIdleTime(5 * time.Minute)
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
