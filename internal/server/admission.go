@@ -12,15 +12,16 @@ import (
 // the excess is told to come back, instead of every request slowing down
 // until clients time out. Health and metrics probes are never queued.
 type admission struct {
-	slots chan struct{}
-	wait  time.Duration
+	slots    chan struct{}
+	wait     time.Duration
+	detector *overloadDetector
 }
 
 func newAdmission(maxInFlight int, wait time.Duration) *admission {
 	if maxInFlight <= 0 {
 		return nil
 	}
-	return &admission{slots: make(chan struct{}, maxInFlight), wait: wait}
+	return &admission{slots: make(chan struct{}, maxInFlight), wait: wait, detector: newOverloadDetector(schedThreshold)}
 }
 
 func exempt(path string) bool {
@@ -35,6 +36,10 @@ func (s *Server) admit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if exempt(r.URL.Path) {
 			next.ServeHTTP(w, r)
+			return
+		}
+		if a.detector.overloaded() {
+			tooBusy(w)
 			return
 		}
 		select {

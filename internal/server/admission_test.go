@@ -1,8 +1,10 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -45,5 +47,52 @@ func TestAdmissionSheds(t *testing.T) {
 	h.ServeHTTP(w, httptest.NewRequest("GET", "/fast", nil))
 	if w.Code != 200 {
 		t.Fatalf("after the slot freed: %d", w.Code)
+	}
+}
+
+// TestOverloadDetectorSheds: a scheduler kept late by CPU-bound goroutines
+// raises the shed fraction; an idle one lowers it back to zero.
+func TestOverloadDetectorSheds(t *testing.T) {
+	d := newOverloadDetector(schedThreshold)
+	d.minArrivals = 0 // this test has no requests
+	d.check()         // baseline
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 8 * runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+					// 2 ms of CPU, then yield: 8 such goroutines per
+					// CPU keep every runnable one waiting ~14 ms.
+					for start := time.Now(); time.Since(start) < 2*time.Millisecond; {
+					}
+					runtime.Gosched()
+				}
+			}
+		}()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go d.run(ctx, 100*time.Millisecond)
+	deadline := time.Now().Add(3 * time.Second)
+	for d.shed.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	close(stop)
+	wg.Wait()
+	if d.shed.Load() == 0 {
+		t.Fatal("busy scheduler never raised the shed fraction")
+	}
+	deadline = time.Now().Add(5 * time.Second)
+	for d.shed.Load() > 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if d.shed.Load() > 0 {
+		t.Fatal("idle scheduler did not lower the shed fraction back to zero")
 	}
 }

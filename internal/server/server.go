@@ -152,6 +152,11 @@ func (s *Server) httpServer() *http.Server {
 // timeout expires, their connections are closed and an error is returned.
 // ln is closed when Serve returns.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	if s.admission != nil && s.admission.detector != nil {
+		dctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go s.admission.detector.run(dctx, sampleInterval)
+	}
 	srv := s.httpServer()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
