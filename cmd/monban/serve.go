@@ -15,9 +15,7 @@ import (
 
 	"github.com/monban-dev/monban/internal/boot"
 	"github.com/monban-dev/monban/internal/config"
-	"github.com/monban-dev/monban/internal/experience"
 	"github.com/monban-dev/monban/internal/metrics"
-	"github.com/monban-dev/monban/internal/oidc"
 	"github.com/monban-dev/monban/internal/server"
 	"github.com/monban-dev/monban/internal/store"
 )
@@ -58,7 +56,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		MaxInFlight:     maxInFlight(cfg),
 		MaxQueueWait:    cfg.MaxQueueWait,
 	})
-	routes(srv, d, m, logger)
+	d.Mount(srv, m, logger, nil)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -82,20 +80,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	err = srv.Serve(ctx, ln)
 	logger.Info("monban stopped")
 	return err
-}
-
-// routes mounts the front doors over the domain core.
-func routes(srv *server.Server, d *boot.Deployment, m *metrics.Metrics, logger *slog.Logger) {
-	cfg := d.Config
-	oidc.New(oidc.Options{
-		Issuer: cfg.Issuer(), URL: cfg.URL, Base: cfg.BasePath(),
-		Store: d.Store, Keys: d.Keys, Box: d.Box, Applications: d.Applications, Accounts: d.Accounts,
-		Sessions: d.Sessions, Interactions: d.Interactions, Metrics: m, Logger: logger,
-	}).Routes(srv)
-	(&experience.Pages{
-		Accounts: d.Accounts, Applications: d.Applications, Sessions: d.Sessions, Interactions: d.Interactions,
-		Base: cfg.BasePath(), CSRFKey: d.CSRFKey, Logger: logger,
-	}).Routes(srv)
 }
 
 func printBanner(w io.Writer, cfg config.Config, addr string) {

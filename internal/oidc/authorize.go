@@ -20,16 +20,10 @@ import (
 // and never a redirect (spec/security.md items 1-2); after that, every error
 // goes back to the client with error, state and iss (RFC 9207).
 func (p *Provider) handleAuthorize(w http.ResponseWriter, r *http.Request) {
-	var q url.Values
-	if r.Method == http.MethodPost {
-		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-		if err := r.ParseForm(); err != nil {
-			p.errorPage(w, r, "The authorization request could not be read.")
-			return
-		}
-		q = r.Form
-	} else {
-		q = r.URL.Query()
+	q, ok := frontChannelParams(w, r)
+	if !ok {
+		p.errorPage(w, r, "The authorization request could not be read.")
+		return
 	}
 	app, redirectURI, why := p.checkClientAndRedirect(r, q)
 	if why != "" {

@@ -66,3 +66,21 @@ func (p *Provider) authenticateClient(ctx context.Context, r *http.Request, form
 	}
 	return app, nil
 }
+
+// tokenRequest is the shared start of the introspection and revocation
+// endpoints: a form body, an authenticated client and a token parameter.
+func (p *Provider) tokenRequest(w http.ResponseWriter, r *http.Request) (*store.Application, url.Values, error) {
+	allowCORS(w)
+	form, err := parseForm(w, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	app, err := p.authenticateClient(r.Context(), r, form)
+	if err != nil {
+		return nil, nil, err
+	}
+	if form.Get("token") == "" {
+		return nil, nil, errInvalidRequest("token is required")
+	}
+	return app, form, nil
+}

@@ -18,16 +18,10 @@ import (
 // registered for the client exactly, else an error page and no redirect,
 // whether or not a session exists.
 func (p *Provider) handleEndSession(w http.ResponseWriter, r *http.Request) {
-	var q url.Values
-	if r.Method == http.MethodPost {
-		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-		if err := r.ParseForm(); err != nil {
-			p.errorPage(w, r, "The sign-out request could not be read.")
-			return
-		}
-		q = r.Form
-	} else {
-		q = r.URL.Query()
+	q, ok := frontChannelParams(w, r)
+	if !ok {
+		p.errorPage(w, r, "The sign-out request could not be read.")
+		return
 	}
 	clientID := q.Get("client_id")
 	if hint := q.Get("id_token_hint"); hint != "" {

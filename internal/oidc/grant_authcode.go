@@ -36,13 +36,9 @@ func (p *Provider) grantAuthorizationCode(r *http.Request, app *store.Applicatio
 	if verifier != "" && !validPKCEValue(verifier) {
 		return nil, errInvalidGrant("code_verifier is malformed")
 	}
-	var resource *store.Resource
-	if ind := form.Get("resource"); ind != "" {
-		res, err := p.resource(ctx, ind, app)
-		if err != nil {
-			return nil, err
-		}
-		resource = res
+	resource, err := p.requestedResource(r, app, form)
+	if err != nil {
+		return nil, err
 	}
 	now := p.now()
 	var (
@@ -51,7 +47,7 @@ func (p *Provider) grantAuthorizationCode(r *http.Request, app *store.Applicatio
 		grant   *store.Grant
 		refresh string
 	)
-	err := p.o.Store.InTx(ctx, func(tx store.Store) error {
+	err = p.o.Store.InTx(ctx, func(tx store.Store) error {
 		var err error
 		ac, err = tx.ConsumeAuthorizationCode(ctx, id.Hash(code), now)
 		switch {
@@ -171,4 +167,13 @@ func knownScopes(scopes []string) []string {
 		}
 	}
 	return out
+}
+
+// requestedResource is the token request's resource (RFC 8707 §2.2), or nil.
+func (p *Provider) requestedResource(r *http.Request, app *store.Application, form url.Values) (*store.Resource, error) {
+	ind := form.Get("resource")
+	if ind == "" {
+		return nil, nil
+	}
+	return p.resource(r.Context(), ind, app)
 }

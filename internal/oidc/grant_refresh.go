@@ -29,13 +29,9 @@ func (p *Provider) grantRefreshToken(r *http.Request, app *store.Application, fo
 	if form.Get("organization_id") != "" {
 		return nil, errInvalidRequest("organization tokens are not supported yet")
 	}
-	var resource *store.Resource
-	if ind := form.Get("resource"); ind != "" {
-		res, err := p.resource(ctx, ind, app)
-		if err != nil {
-			return nil, err
-		}
-		resource = res
+	resource, err := p.requestedResource(r, app, form)
+	if err != nil {
+		return nil, err
 	}
 	now := p.now()
 	var (
@@ -43,7 +39,7 @@ func (p *Provider) grantRefreshToken(r *http.Request, app *store.Application, fo
 		user  *store.User
 		next  string
 	)
-	err := p.o.Store.InTx(ctx, func(tx store.Store) error {
+	err = p.o.Store.InTx(ctx, func(tx store.Store) error {
 		rt, err := tx.ConsumeRefreshToken(ctx, id.Hash(raw), now)
 		reused := errors.Is(err, store.ErrConsumed)
 		switch {

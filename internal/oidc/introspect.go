@@ -15,13 +15,7 @@ import (
 // confidential clients. Any problem with the token itself is
 // {"active": false}, never an error (RFC 7662 §2.2).
 func (p *Provider) handleIntrospection(w http.ResponseWriter, r *http.Request) {
-	allowCORS(w)
-	form, err := parseForm(w, r)
-	if err != nil {
-		p.writeJSONError(w, r, err)
-		return
-	}
-	app, err := p.authenticateClient(r.Context(), r, form)
+	app, form, err := p.tokenRequest(w, r)
 	if err != nil {
 		p.writeJSONError(w, r, err)
 		return
@@ -30,12 +24,7 @@ func (p *Provider) handleIntrospection(w http.ResponseWriter, r *http.Request) {
 		p.writeJSONError(w, r, errInvalidClient("introspection requires a confidential client"))
 		return
 	}
-	tok := form.Get("token")
-	if tok == "" {
-		p.writeJSONError(w, r, errInvalidRequest("token is required"))
-		return
-	}
-	resp, err := p.introspect(r, tok, form.Get("token_type_hint"))
+	resp, err := p.introspect(r, form.Get("token"), form.Get("token_type_hint"))
 	if err != nil {
 		p.writeJSONError(w, r, err)
 		return

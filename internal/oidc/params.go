@@ -1,6 +1,7 @@
 package oidc
 
 import (
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -51,3 +52,17 @@ func single(q url.Values, name string) (string, bool) {
 }
 
 func joinScope(scopes []string) string { return strings.Join(scopes, " ") }
+
+// frontChannelParams reads a browser request's parameters: the query of a
+// GET, or the form body (at most 64 KiB) of a POST (OIDC Core §3.1.2.1 and
+// RP-Initiated Logout §2 allow both).
+func frontChannelParams(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
+	if r.Method != http.MethodPost {
+		return r.URL.Query(), true
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		return nil, false
+	}
+	return r.Form, true
+}

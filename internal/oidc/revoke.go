@@ -16,23 +16,12 @@ import (
 // clients revoke with their id alone. An unknown or foreign token is still
 // 200 (RFC 7009 §2.2): the answer tells nothing about other clients' tokens.
 func (p *Provider) handleRevocation(w http.ResponseWriter, r *http.Request) {
-	allowCORS(w)
-	form, err := parseForm(w, r)
+	app, form, err := p.tokenRequest(w, r)
 	if err != nil {
 		p.writeJSONError(w, r, err)
 		return
 	}
-	app, err := p.authenticateClient(r.Context(), r, form)
-	if err != nil {
-		p.writeJSONError(w, r, err)
-		return
-	}
-	tok := form.Get("token")
-	if tok == "" {
-		p.writeJSONError(w, r, errInvalidRequest("token is required"))
-		return
-	}
-	if err := p.revoke(r, app, tok); err != nil {
+	if err := p.revoke(r, app, form.Get("token")); err != nil {
 		p.writeJSONError(w, r, err)
 		return
 	}

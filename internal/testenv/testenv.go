@@ -23,9 +23,7 @@ import (
 	"github.com/monban-dev/monban/internal/application"
 	"github.com/monban-dev/monban/internal/boot"
 	"github.com/monban-dev/monban/internal/config"
-	"github.com/monban-dev/monban/internal/experience"
 	"github.com/monban-dev/monban/internal/metrics"
-	"github.com/monban-dev/monban/internal/oidc"
 	"github.com/monban-dev/monban/internal/rbac"
 	"github.com/monban-dev/monban/internal/server"
 	"github.com/monban-dev/monban/internal/store"
@@ -74,11 +72,7 @@ func New(t testing.TB, o Options) *Env {
 	d.Accounts.Params = password.Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
 	m := metrics.New()
 	srv := server.New(server.Options{BasePath: cfg.BasePath(), Logger: logger, Metrics: m, Ready: d.Store.Ping})
-	oidc.New(oidc.Options{Issuer: cfg.Issuer(), URL: cfg.URL, Base: cfg.BasePath(), Store: d.Store, Keys: d.Keys,
-		Box: d.Box, Applications: d.Applications, Accounts: d.Accounts, Sessions: d.Sessions,
-		Interactions: d.Interactions, Metrics: m, Logger: logger, Now: o.Now}).Routes(srv)
-	(&experience.Pages{Accounts: d.Accounts, Applications: d.Applications, Sessions: d.Sessions,
-		Interactions: d.Interactions, Base: cfg.BasePath(), CSRFKey: d.CSRFKey, Logger: logger}).Routes(srv)
+	d.Mount(srv, m, logger, o.Now)
 	hs := httptest.NewUnstartedServer(srv.Handler())
 	hs.Listener.Close()
 	hs.Listener = ln

@@ -238,6 +238,11 @@ func (s *Store) prepared(ctx context.Context, query string) *sql.Stmt {
 	var st *sql.Stmt
 	if v, ok := s.stmts.Load(query); ok {
 		st = v.(*sql.Stmt)
+	} else if s.tx != nil {
+		// Preparing needs a connection of its own; inside a transaction the
+		// pool may be exhausted by others waiting for the write lock this
+		// transaction holds, so never wait for one here.
+		return nil
 	} else {
 		fresh, err := s.db.PrepareContext(ctx, query)
 		if err != nil {
