@@ -324,6 +324,8 @@ type Meta interface {
 	// returns what is stored afterwards: value, or the earlier value (the
 	// first writer wins between concurrent callers).
 	PutMetaIfAbsent(ctx context.Context, key string, value []byte) ([]byte, error)
+	// PutMeta stores value under key, replacing any earlier value.
+	PutMeta(ctx context.Context, key string, value []byte) error
 }
 
 // Interaction is a sign-in in progress: an authorization request waiting

@@ -70,3 +70,9 @@ func (s *Store) PutMetaIfAbsent(ctx context.Context, key string, value []byte) (
 	}
 	return s.GetMeta(ctx, key)
 }
+
+func (s *Store) PutMeta(ctx context.Context, key string, value []byte) error {
+	_, err := s.exec(ctx, fmt.Sprintf("put meta %q", key),
+		`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}

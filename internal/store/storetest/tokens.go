@@ -250,6 +250,13 @@ func testMeta(t *testing.T, s store.Store) {
 	if string(v) != "first" {
 		t.Fatalf("second put returned %q, want the first value", v)
 	}
+	mustNil(t, "put (replace)", s.PutMeta(ctx(), "k", []byte("third")))
+	v, err = s.GetMeta(ctx(), "k")
+	mustNil(t, "get replaced", err)
+	if string(v) != "third" {
+		t.Fatalf("after PutMeta: %q", v)
+	}
+	mustNil(t, "put new", s.PutMeta(ctx(), "k2", []byte("x")))
 }
 
 func testDeleteExpired(t *testing.T, s store.Store) {
