@@ -20,6 +20,7 @@ import (
 	"github.com/monban-dev/monban/internal/rbac"
 	"github.com/monban-dev/monban/internal/secretbox"
 	"github.com/monban-dev/monban/internal/session"
+	"github.com/monban-dev/monban/internal/signinexp"
 	"github.com/monban-dev/monban/internal/store"
 	"github.com/monban-dev/monban/internal/store/sqlstore"
 )
@@ -38,6 +39,8 @@ type Deployment struct {
 	Sessions     *session.Service
 	Interactions *interaction.Service
 	RBAC         *rbac.Service
+	// SignInExperience is the deployment's sign-in and sign-up settings.
+	SignInExperience *signinexp.Service
 }
 
 // OpenStore opens and migrates the database the configuration names, and
@@ -100,9 +103,10 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Deploym
 		Applications: &application.Service{Store: st, Development: !cfg.Production},
 		Accounts: &account.Service{Store: st, Params: password.DefaultParams,
 			Limiter: password.NewLimiter(0)},
-		Sessions:     &session.Service{Store: st, Secure: cfg.Secure(), CookiePath: cookiePath},
-		Interactions: &interaction.Service{Store: st, Secure: cfg.Secure(), CookiePath: cookiePath},
-		RBAC:         &rbac.Service{Store: st},
+		Sessions:         &session.Service{Store: st, Secure: cfg.Secure(), CookiePath: cookiePath},
+		Interactions:     &interaction.Service{Store: st, Secure: cfg.Secure(), CookiePath: cookiePath},
+		RBAC:             &rbac.Service{Store: st},
+		SignInExperience: &signinexp.Service{Store: st},
 	}, nil
 }
 
