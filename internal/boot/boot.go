@@ -17,6 +17,7 @@ import (
 	"github.com/monban-dev/monban/internal/config"
 	"github.com/monban-dev/monban/internal/interaction"
 	"github.com/monban-dev/monban/internal/keys"
+	"github.com/monban-dev/monban/internal/notify"
 	"github.com/monban-dev/monban/internal/rbac"
 	"github.com/monban-dev/monban/internal/secretbox"
 	"github.com/monban-dev/monban/internal/session"
@@ -41,6 +42,9 @@ type Deployment struct {
 	RBAC         *rbac.Service
 	// SignInExperience is the deployment's sign-in and sign-up settings.
 	SignInExperience *signinexp.Service
+	// Email and SMS deliver verification codes; nil when not configured.
+	Email notify.Sender
+	SMS   notify.Sender
 }
 
 // OpenStore opens and migrates the database the configuration names, and
@@ -93,8 +97,14 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Deploym
 	if err != nil {
 		return fail(fmt.Errorf("signing keys: %w", err))
 	}
+	email, sms, err := senders(cfg)
+	if err != nil {
+		return fail(err)
+	}
 	cookiePath := cfg.BasePath() + "/"
 	return &Deployment{
+		Email:        email,
+		SMS:          sms,
 		Config:       cfg,
 		Store:        st,
 		Box:          box,
@@ -154,4 +164,20 @@ func checkMasterSecret(ctx context.Context, st store.Store, box *secretbox.Box) 
 			"use the same MONBAN_MASTER_SECRET on every node (or the master.key of the data directory that created it)")
 	}
 	return nil
+}
+
+// senders builds the configured email and SMS connectors.
+func senders(cfg config.Config) (email, sms notify.Sender, err error) {
+	switch {
+	case cfg.EmailSMTPURL != "":
+		if email, err = notify.NewSMTPFromURL(cfg.EmailSMTPURL); err != nil {
+			return nil, nil, err
+		}
+	case cfg.EmailWebhookURL != "":
+		email = &notify.Webhook{URL: cfg.EmailWebhookURL, Secret: cfg.WebhookSecret}
+	}
+	if cfg.SMSWebhookURL != "" {
+		sms = &notify.Webhook{URL: cfg.SMSWebhookURL, Secret: cfg.WebhookSecret}
+	}
+	return email, sms, nil
 }

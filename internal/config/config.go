@@ -26,6 +26,10 @@ type Config struct {
 	ShutdownTimeout time.Duration // --shutdown-timeout / MONBAN_SHUTDOWN_TIMEOUT, default 15s
 	DBMaxOpenConns  int           // --db-max-open-conns / MONBAN_DB_MAX_OPEN_CONNS, default 0 = 32
 	MaxInFlight     int           // --max-in-flight / MONBAN_MAX_IN_FLIGHT, default 0 = 32 per CPU
+	EmailSMTPURL    string        // --email-smtp-url / MONBAN_EMAIL_SMTP_URL
+	EmailWebhookURL string        // --email-webhook-url / MONBAN_EMAIL_WEBHOOK_URL
+	SMSWebhookURL   string        // --sms-webhook-url / MONBAN_SMS_WEBHOOK_URL
+	WebhookSecret   string        // --webhook-secret / MONBAN_WEBHOOK_SECRET
 	MaxQueueWait    time.Duration // --max-queue-wait / MONBAN_MAX_QUEUE_WAIT, default 20ms
 }
 

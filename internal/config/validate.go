@@ -82,6 +82,23 @@ func (c Config) Validate() error {
 	if c.ShutdownTimeout <= 0 {
 		bad("shutdown-timeout", "must be positive, got %s", c.ShutdownTimeout)
 	}
+	if c.EmailSMTPURL != "" {
+		if u, err := url.Parse(c.EmailSMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Port() == "" || u.Query().Get("from") == "" {
+			bad("email-smtp-url", "must look like smtp://user:password@host:587?from=no-reply@example.com")
+		}
+	}
+	if c.EmailSMTPURL != "" && c.EmailWebhookURL != "" {
+		bad("email-webhook-url", "set either --email-smtp-url or --email-webhook-url, not both")
+	}
+	for name, v := range map[string]string{"email-webhook-url": c.EmailWebhookURL, "sms-webhook-url": c.SMSWebhookURL} {
+		if v == "" {
+			continue
+		}
+		u, err := url.Parse(v)
+		if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && !c.Production)) {
+			bad(name, "must be an https URL (http is accepted outside production)")
+		}
+	}
 	if c.MaxInFlight < 0 {
 		bad("max-in-flight", "must be 0 (32 per CPU) or more, got %d", c.MaxInFlight)
 	}
