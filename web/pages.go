@@ -5,10 +5,15 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+
+	"github.com/monban-dev/monban/internal/i18n"
 )
 
-// errorData is the error page's data.
-type errorData struct {
+// ErrorData is the error page's data: Page.Title is the heading, Detail
+// the role="alert" text, both already translated. Callers that know the
+// page's language better than the request does (the hosted pages during a
+// sign-in) Render "error" with it; others use ErrorPage or ErrorPageKey.
+type ErrorData struct {
 	Page
 	Detail string
 }
@@ -17,14 +22,38 @@ type errorData struct {
 // detail in a role="alert" element. It contains no link and no redirect,
 // least of all to the client: the OIDC front door uses it exactly when the
 // client or its redirect_uri cannot be trusted (spec/security.md items 1-2).
+//
+// The page is in the request's language (Language). title and detail are
+// English: one that is exactly a phrase of en.json is shown translated,
+// anything else as given.
 func ErrorPage(w http.ResponseWriter, r *http.Request, status int, base, title, detail string) {
-	Render(w, r, status, "error", errorData{Page: Page{Base: base, Title: title}, Detail: detail})
+	lang := Language(r, "")
+	tr := i18n.For(lang)
+	Render(w, r, status, "error", ErrorData{Page: Page{Base: base, Title: fromEnglish(tr, title), Lang: lang},
+		Detail: fromEnglish(tr, detail)})
+}
+
+// ErrorPageKey is ErrorPage with phrase keys for the title and detail.
+func ErrorPageKey(w http.ResponseWriter, r *http.Request, status int, base, titleKey, detailKey string) {
+	lang := Language(r, "")
+	tr := i18n.For(lang)
+	Render(w, r, status, "error", ErrorData{Page: Page{Base: base, Title: tr.T(titleKey), Lang: lang},
+		Detail: tr.T(detailKey)})
+}
+
+// fromEnglish translates s when it is exactly an English phrase.
+func fromEnglish(tr *i18n.Translator, s string) string {
+	if key, ok := i18n.EnglishKey(s); ok {
+		return tr.T(key)
+	}
+	return s
 }
 
 // SignedOut writes the "You are signed out" page, shown after end-session
 // when no post_logout_redirect_uri was given.
 func SignedOut(w http.ResponseWriter, r *http.Request, base string) {
-	Render(w, r, http.StatusOK, "signed-out", Page{Base: base, Title: "You are signed out"})
+	lang := Language(r, "")
+	Render(w, r, http.StatusOK, "signed-out", Page{Base: base, Title: i18n.For(lang).T("signedout.title"), Lang: lang})
 }
 
 // formPostData is the form-post page's data.
@@ -49,10 +78,11 @@ func FormPost(w http.ResponseWriter, r *http.Request, action string, params map[
 	src := FormActionSource(action)
 	u, err := url.Parse(action)
 	if src == "" || err != nil || !u.IsAbs() {
-		ErrorPage(w, r, http.StatusBadRequest, "", "Invalid redirect", "The application's redirect URI cannot receive a form post.")
+		ErrorPageKey(w, r, http.StatusBadRequest, "", "error.invalid_redirect.title", "error.invalid_redirect.detail")
 		return
 	}
-	d := formPostData{Page: Page{Title: "Continue"}, Nonce: newNonce(),
+	lang := Language(r, "")
+	d := formPostData{Page: Page{Title: i18n.For(lang).T("action.continue"), Lang: lang}, Nonce: newNonce(),
 		// Safe as a URL: FormActionSource refused the script-bearing
 		// schemes. template.URL keeps a native app's private-use scheme,
 		// which html/template would otherwise replace with #ZgotmplZ.
@@ -62,5 +92,5 @@ func FormPost(w http.ResponseWriter, r *http.Request, action string, params map[
 	}
 	// A stable order keeps the page deterministic (tests, caching proxies).
 	sort.Slice(d.Params, func(i, j int) bool { return d.Params[i].Name < d.Params[j].Name })
-	render(w, r, http.StatusOK, "form-post", d, d.Nonce, []string{src})
+	render(w, r, http.StatusOK, "form-post", d, lang, d.Nonce, []string{src})
 }

@@ -3,6 +3,10 @@
 // directory, and the response headers every page carries
 // (spec/security.md item 12).
 //
+// Every page is rendered in one language (Page.Lang, else Language): the
+// templates' text comes from the phrase files in web/locales through the
+// t and th template functions (lang.go), and <html lang> carries the tag.
+//
 // The pages load nothing from other origins: no fonts, no CDN, no analytics.
 // Only the form-post page runs script, a one-line nonce'd auto-submit.
 package web
@@ -17,6 +21,8 @@ import (
 	"net/http"
 	"path"
 	"strings"
+
+	"github.com/monban-dev/monban/internal/i18n"
 )
 
 //go:embed templates/*.html
@@ -24,13 +30,14 @@ var templateFS embed.FS
 
 // Page is what the layout reads. Page data passed to Render should embed it
 // (or be a Page): the layout uses Base for the stylesheet, Title for the
-// <title> and heading, and AppName to say which application the user is
-// signing in to.
+// <title> and heading, AppName to say which application the user is
+// signing in to, and Lang for <html lang> and every phrase of the page.
 type Page struct {
 	// Base is the endpoint's path prefix, "" or e.g. "/auth"; links and form
 	// actions are written as {{.Base}}/sign-in.
 	Base string
-	// Title names the page; the document title is "Title · Monban".
+	// Title names the page, already translated (i18n.For(Lang).T(key));
+	// the document title is "Title · Monban".
 	Title string
 	// AppName is the application being signed in to, when known.
 	AppName string
@@ -39,6 +46,9 @@ type Page struct {
 	// so a page whose POST ends, via /oidc/auth/resume, in a redirect to the
 	// client must allow the client's origin too.
 	FormAction []string
+	// Lang is the page's language, a tag from i18n.Negotiate (see
+	// Language); "" lets Render choose it from the request alone.
+	Lang string
 }
 
 // PageInfo returns p; Render finds the page's settings through it in any
@@ -51,9 +61,11 @@ type pageInfo interface{ PageInfo() Page }
 // layoutName is the template every page is executed through.
 const layoutName = "layout"
 
-// pages maps a page name ("sign-in") to its template set: the layout plus
-// that page's "content" block. One set per page, because every page
-// defines the same block names.
+// pages maps a language tag, then a page name ("sign-in"), to its template
+// set: the layout plus that page's "content" block. One set per page,
+// because every page defines the same block names; one copy per language,
+// because the templates' t function is bound to it (funcs). All are parsed
+// once, at start-up: a request only picks its set.
 var pages = mustParse()
 
 // standalone pages define their own "layout": the form-post page is served
@@ -61,46 +73,65 @@ var pages = mustParse()
 // stylesheet and stands alone.
 var standalone = map[string]bool{"form-post": true}
 
-func mustParse() map[string]*template.Template {
+func mustParse() map[string]map[string]*template.Template {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		panic(err)
 	}
-	sets := make(map[string]*template.Template)
+	// Parsed with the default language's functions; each language's clone
+	// then rebinds them (html/template allows Funcs on a clone that has not
+	// been executed).
+	parsed := make(map[string]*template.Template)
+	fm := funcs(i18n.For(i18n.DefaultLanguage))
 	for _, n := range names {
 		base := strings.TrimSuffix(path.Base(n), ".html")
 		switch {
 		case base == layoutName:
 			continue
 		case standalone[base]:
-			sets[base] = template.Must(template.New(base).ParseFS(templateFS, n))
+			parsed[base] = template.Must(template.New(base).Funcs(fm).ParseFS(templateFS, n))
 		default:
-			sets[base] = template.Must(template.New(base).ParseFS(templateFS, "templates/layout.html", n))
+			parsed[base] = template.Must(template.New(base).Funcs(fm).ParseFS(templateFS, "templates/layout.html", n))
 		}
 	}
-	return sets
+	byLang := make(map[string]map[string]*template.Template)
+	for _, tag := range i18n.Tags() {
+		fm := funcs(i18n.For(tag))
+		sets := make(map[string]*template.Template, len(parsed))
+		for name, t := range parsed {
+			sets[name] = template.Must(t.Clone()).Funcs(fm)
+		}
+		byLang[tag] = sets
+	}
+	return byLang
 }
 
 // Render writes the page name with data and status, with the security
-// headers of every HTML page (see setHeaders). The page is rendered into a
-// buffer first, so a template error becomes a clean 500 rather than half a
-// page.
+// headers of every HTML page (see setHeaders), in the language of the
+// data's Page.Lang, else the request's (Language). The page is rendered
+// into a buffer first, so a template error becomes a clean 500 rather than
+// half a page.
 func Render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	var extra []string
+	var pg Page
 	if p, ok := data.(pageInfo); ok {
-		extra = p.PageInfo().FormAction
+		pg = p.PageInfo()
 	}
-	render(w, r, status, name, data, "", extra)
+	render(w, r, status, name, data, pg.Lang, "", pg.FormAction)
 }
 
-// render is Render with a script nonce ("" for none) and form-action sources.
-func render(w http.ResponseWriter, r *http.Request, status int, name string, data any, nonce string, formAction []string) {
-	body, err := execute(name, data)
+// render is Render with the language ("" for the request's), a script
+// nonce ("" for none) and form-action sources.
+func render(w http.ResponseWriter, r *http.Request, status int, name string, data any, lang, nonce string, formAction []string) {
+	lang = Language(r, lang)
+	body, err := execute(lang, name, data)
 	if err != nil {
 		slog.ErrorContext(r.Context(), "render page", "page", name, "err", err)
+		tr := i18n.For(lang)
 		setHeaders(w.Header(), "", nil)
 		w.WriteHeader(http.StatusInternalServerError)
-		_, _ = w.Write([]byte("<!doctype html><title>Error · Monban</title><p role=\"alert\">Something went wrong.</p>\n"))
+		_, _ = fmt.Fprintf(w, "<!doctype html><html lang=\"%s\"><title>%s · Monban</title><p role=\"alert\">%s</p>\n",
+			template.HTMLEscapeString(lang), template.HTMLEscapeString(tr.T("error.internal.title")),
+			template.HTMLEscapeString(tr.T("error.internal.detail")))
 		return
 	}
 	setHeaders(w.Header(), nonce, formAction)
@@ -108,8 +139,8 @@ func render(w http.ResponseWriter, r *http.Request, status int, name string, dat
 	_, _ = w.Write(body)
 }
 
-func execute(name string, data any) ([]byte, error) {
-	t, ok := pages[name]
+func execute(lang, name string, data any) ([]byte, error) {
+	t, ok := pages[lang][name]
 	if !ok {
 		return nil, fmt.Errorf("web: no page %q", name)
 	}

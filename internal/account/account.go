@@ -15,6 +15,7 @@ import (
 	"github.com/monban-dev/monban/internal/account/password"
 	"github.com/monban-dev/monban/internal/id"
 	"github.com/monban-dev/monban/internal/store"
+	"github.com/monban-dev/monban/internal/throttle"
 	"github.com/monban-dev/monban/internal/validate"
 )
 
@@ -43,6 +44,9 @@ type Service struct {
 	Params password.Params
 	// Limiter caps concurrent hashes (nil: no cap).
 	Limiter *password.Limiter
+	// Throttle holds password guessing back (spec/security.md item 18);
+	// nil means throttle.Accounts(throttle.KindPassword, Store, Now).
+	Throttle *throttle.Guard
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }

@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"net/netip"
 	"testing"
 
 	"github.com/monban-dev/monban/internal/account/password"
@@ -11,6 +12,9 @@ import (
 )
 
 var fast = password.Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
+
+// testIP is the client address of the tests' sign-ins.
+var testIP = netip.MustParseAddr("192.0.2.1")
 
 func TestCreateUser(t *testing.T) {
 	ctx := context.Background()
@@ -62,19 +66,19 @@ func TestAuthenticate(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, id := range []string{"reader", "READER", "reader@example.com"} {
-		got, err := s.Authenticate(ctx, id, "open sesame")
+		got, err := s.Authenticate(ctx, id, "open sesame", testIP)
 		if err != nil || got.ID != u.ID || got.LastSignInAt == nil {
 			t.Errorf("Authenticate(%q): %v", id, err)
 		}
 	}
 	for _, tc := range [][2]string{{"reader", "wrong"}, {"nobody", "open sesame"}, {"", ""}} {
-		if _, err := s.Authenticate(ctx, tc[0], tc[1]); err != ErrInvalidCredentials {
+		if _, err := s.Authenticate(ctx, tc[0], tc[1], testIP); err != ErrInvalidCredentials {
 			t.Errorf("Authenticate(%q, %q) = %v, want ErrInvalidCredentials", tc[0], tc[1], err)
 		}
 	}
 	// Stronger parameters rehash the stored password on the next sign-in.
 	s.Params.Time = 2
-	if _, err := s.Authenticate(ctx, "reader", "open sesame"); err != nil {
+	if _, err := s.Authenticate(ctx, "reader", "open sesame", testIP); err != nil {
 		t.Fatal(err)
 	}
 	stored, _ := s.Store.GetUser(ctx, u.ID)
@@ -85,10 +89,10 @@ func TestAuthenticate(t *testing.T) {
 	if err := s.Store.UpdateUser(ctx, stored); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Authenticate(ctx, "reader", "open sesame"); err != ErrSuspended {
+	if _, err := s.Authenticate(ctx, "reader", "open sesame", testIP); err != ErrSuspended {
 		t.Errorf("suspended user: %v", err)
 	}
-	if _, err := s.Authenticate(ctx, "reader", "wrong"); err != ErrInvalidCredentials {
+	if _, err := s.Authenticate(ctx, "reader", "wrong", testIP); err != ErrInvalidCredentials {
 		t.Errorf("suspended user, wrong password must not reveal suspension: %v", err)
 	}
 }

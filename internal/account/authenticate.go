@@ -3,10 +3,14 @@ package account
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/netip"
 	"strings"
+	"time"
 
 	"github.com/monban-dev/monban/internal/account/password"
 	"github.com/monban-dev/monban/internal/store"
+	"github.com/monban-dev/monban/internal/throttle"
 )
 
 var (
@@ -17,14 +21,67 @@ var (
 	ErrSuspended = errors.New("account: user is suspended")
 )
 
-// Authenticate checks identifier (username, email or phone) and password.
-// An unknown identifier costs the same hashing work as a wrong password.
-// A hash made with weaker parameters than s.Params is replaced on success.
-func (s *Service) Authenticate(ctx context.Context, identifier, pw string) (*store.User, error) {
+// ErrLocked: too many wrong passwords for this identifier or from this
+// address; the password was not checked. Retry after Wait. Unknown
+// identifiers are locked alike, so the lock tells nothing about which
+// accounts exist (spec/security.md items 18 and 19).
+type ErrLocked struct{ Wait time.Duration }
+
+func (e ErrLocked) Error() string {
+	return fmt.Sprintf("account: too many failed sign-ins; retry in %s", e.Wait.Round(time.Second))
+}
+
+// Authenticate checks identifier (username, email or phone) and password,
+// typed at client address ip (the zero Addr if unknown: then only the
+// identifier is throttled).
+//
+// Brute force (spec/security.md item 18): while the identifier or the
+// address is locked by earlier failures the answer is ErrLocked, without
+// looking the user up or checking the password. A wrong password or an
+// unknown identifier counts a failure for both; the right password clears
+// the identifier's counter. The identifier is what is counted, known or
+// not, so unknown ones are throttled exactly like real ones (item 19).
+func (s *Service) Authenticate(ctx context.Context, identifier, pw string, ip netip.Addr) (*store.User, error) {
 	identifier = strings.TrimSpace(identifier)
+	at, err := s.throttle().Begin(ctx, strings.ToLower(identifier), ip)
+	if err != nil {
+		return nil, fmt.Errorf("check sign-in throttle: %w", err)
+	}
+	if at.Wait > 0 {
+		return nil, ErrLocked{Wait: at.Wait}
+	}
+	u, err := s.checkPassword(ctx, identifier, pw)
+	switch {
+	case errors.Is(err, ErrInvalidCredentials):
+		if ferr := at.Fail(ctx); ferr != nil {
+			return nil, fmt.Errorf("record failed sign-in: %w", ferr)
+		}
+	case err == nil, errors.Is(err, ErrSuspended):
+		// The password was right.
+		if serr := at.Succeed(ctx); serr != nil {
+			return nil, fmt.Errorf("clear sign-in throttle: %w", serr)
+		}
+	}
+	return u, err
+}
+
+func (s *Service) throttle() *throttle.Guard {
+	if s.Throttle != nil {
+		return s.Throttle
+	}
+	return throttle.Accounts(throttle.KindPassword, s.Store, s.Now)
+}
+
+// checkPassword is Authenticate without the throttle. An unknown
+// identifier costs the same hashing work as a wrong password. A hash made
+// with weaker parameters than s.Params is replaced on success.
+func (s *Service) checkPassword(ctx context.Context, identifier, pw string) (*store.User, error) {
 	u, err := s.lookup(ctx, identifier)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && u.PasswordHash == "") || len(pw) > MaxPasswordLength {
-		s.limit(ctx, func() { password.VerifyDummy(pw, s.Params) })
+		// Busy is busy for unknown identifiers too (item 19).
+		if lerr := s.limit(ctx, func() { password.VerifyDummy(pw, s.Params) }); lerr != nil {
+			return nil, lerr
+		}
 		return nil, ErrInvalidCredentials
 	}
 	if err != nil {

@@ -4,25 +4,26 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/monban-dev/monban/internal/i18n"
 	"github.com/monban-dev/monban/internal/interaction"
 	"github.com/monban-dev/monban/internal/session"
 	"github.com/monban-dev/monban/web"
 )
 
-// scopeText says in words what each known scope shares; unknown scopes
-// (an API's own permissions) are shown as requested.
+// scopeText is the phrase key that says in words what each known scope
+// shares; unknown scopes (an API's own permissions) are shown as requested.
 var scopeText = map[string]string{
-	"openid":                             "Sign you in with your account",
-	"profile":                            "See your basic profile (name, username, picture)",
-	"email":                              "See your email address",
-	"phone":                              "See your phone number",
-	"address":                            "See your postal address",
-	"offline_access":                     "Keep access when you are not using the app",
-	"custom_data":                        "See your custom data",
-	"identities":                         "See the social accounts linked to your account",
-	"roles":                              "See your roles",
-	"urn:logto:scope:organizations":      "See the organizations you belong to",
-	"urn:logto:scope:organization_roles": "See your roles in your organizations",
+	"openid":                             "scope.openid",
+	"profile":                            "scope.profile",
+	"email":                              "scope.email",
+	"phone":                              "scope.phone",
+	"address":                            "scope.address",
+	"offline_access":                     "scope.offline_access",
+	"custom_data":                        "scope.custom_data",
+	"identities":                         "scope.identities",
+	"roles":                              "scope.roles",
+	"urn:logto:scope:organizations":      "scope.organizations",
+	"urn:logto:scope:organization_roles": "scope.organization_roles",
 }
 
 type consentData struct {
@@ -55,8 +56,7 @@ func (p *Pages) consentTarget(w http.ResponseWriter, r *http.Request) (*interact
 			return it, se.UserID
 		}
 	}
-	web.ErrorPage(w, r, http.StatusBadRequest, p.base, "No sign-in in progress",
-		"There is no sign-in waiting for your consent. Return to the application and sign in again.")
+	p.errorPage(w, r, it, http.StatusBadRequest, "error.no_sign_in.title", "error.no_sign_in.detail")
 	return nil, ""
 }
 
@@ -67,8 +67,9 @@ func (p *Pages) consentForm(w http.ResponseWriter, r *http.Request) {
 	if it == nil {
 		return
 	}
-	d := consentData{Page: p.page(r, it, "Authorize access"), CSRF: p.csrfToken(w, r),
+	d := consentData{Page: p.page(r, it, "consent.title"), CSRF: p.csrfToken(w, r),
 		Resources: it.Request.Resources, User: p.displayName(r, userID)}
+	tr := i18n.For(d.Lang)
 	if d.AppName == "" {
 		d.AppName = it.Request.ClientID
 	}
@@ -78,8 +79,8 @@ func (p *Pages) consentForm(w http.ResponseWriter, r *http.Request) {
 			continue // the Python SDK does not de-duplicate scopes
 		}
 		seen[s] = true
-		if text, ok := scopeText[s]; ok {
-			d.Scopes = append(d.Scopes, text)
+		if key, ok := scopeText[s]; ok {
+			d.Scopes = append(d.Scopes, tr.T(key))
 		} else {
 			d.Scopes = append(d.Scopes, s)
 		}
@@ -110,6 +111,6 @@ func (p *Pages) consent(w http.ResponseWriter, r *http.Request) {
 		p.log(r.Context()).Info("consent denied", "user_id", userID, "client_id", it.Request.ClientID)
 		seeOther(w, r, p.base+interaction.ResumePath+"?error=access_denied")
 	default:
-		web.ErrorPage(w, r, http.StatusBadRequest, p.base, "Bad request", "Choose Authorize or Cancel.")
+		p.errorPage(w, r, it, http.StatusBadRequest, "error.bad_request.title", "error.choose_decision")
 	}
 }

@@ -67,7 +67,7 @@ func (p *Pages) guard(w http.ResponseWriter, r *http.Request) bool {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	if err := r.ParseForm(); err != nil {
-		web.ErrorPage(w, r, http.StatusBadRequest, p.base, "Bad request", "The form could not be read.")
+		web.ErrorPageKey(w, r, http.StatusBadRequest, p.base, "error.bad_request.title", "error.form_unreadable")
 		return false
 	}
 	if !p.validToken(r, r.PostForm.Get("csrf_token")) {
@@ -92,6 +92,5 @@ func (p *Pages) validToken(r *http.Request, token string) bool {
 }
 
 func (p *Pages) forbidden(w http.ResponseWriter, r *http.Request) {
-	web.ErrorPage(w, r, http.StatusForbidden, p.base, "Request refused",
-		"This form has expired or did not come from this site. Go back, reload the page and try again.")
+	web.ErrorPageKey(w, r, http.StatusForbidden, p.base, "error.refused.title", "error.refused.detail")
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/monban-dev/monban/internal/account"
 	"github.com/monban-dev/monban/internal/application"
+	"github.com/monban-dev/monban/internal/i18n"
 	"github.com/monban-dev/monban/internal/interaction"
 	"github.com/monban-dev/monban/internal/server"
 	"github.com/monban-dev/monban/internal/session"
@@ -89,13 +90,26 @@ func (p *Pages) interaction(r *http.Request) (*interaction.Interaction, error) {
 	return it, err
 }
 
+// lang is the language of a page about it (nil when no interaction): the
+// authorization request's ui_locales first, then the page's own ui_locales
+// parameter, then Accept-Language (web.Language).
+func (p *Pages) lang(r *http.Request, it *interaction.Interaction) string {
+	var uiLocales string
+	if it != nil {
+		uiLocales = it.Request.UILocales
+	}
+	return web.Language(r, uiLocales)
+}
+
 // page fills the layout's data for it (nil when no interaction): the
-// application's name, and the client's origin as an extra CSP form-action
-// source. Browsers check form-action on the redirects that follow a form
-// POST too, and a successful POST ends, through /oidc/auth/resume, in a
-// redirect to the client's redirect_uri (spec/security.md item 12).
-func (p *Pages) page(r *http.Request, it *interaction.Interaction, title string) web.Page {
-	pg := web.Page{Base: p.base, Title: title}
+// language (lang), the title from its phrase key, the application's name,
+// and the client's origin as an extra CSP form-action source. Browsers
+// check form-action on the redirects that follow a form POST too, and a
+// successful POST ends, through /oidc/auth/resume, in a redirect to the
+// client's redirect_uri (spec/security.md item 12).
+func (p *Pages) page(r *http.Request, it *interaction.Interaction, titleKey string) web.Page {
+	lang := p.lang(r, it)
+	pg := web.Page{Base: p.base, Title: i18n.For(lang).T(titleKey), Lang: lang}
 	if it == nil {
 		return pg
 	}
@@ -113,8 +127,16 @@ func (p *Pages) page(r *http.Request, it *interaction.Interaction, title string)
 // fail logs err and answers a generic 500 page: internals stay in the log.
 func (p *Pages) fail(w http.ResponseWriter, r *http.Request, what string, err error) {
 	p.log(r.Context()).Error("hosted page: "+what, "err", err)
-	web.ErrorPage(w, r, http.StatusInternalServerError, p.base, "Something went wrong",
-		"Please try again. If the problem persists, contact the administrator.")
+	web.ErrorPageKey(w, r, http.StatusInternalServerError, p.base, "error.internal.title", "error.internal.detail")
+}
+
+// errorPage answers status with the error page, titleKey and detailKey
+// translated into the language of it (nil when no interaction).
+func (p *Pages) errorPage(w http.ResponseWriter, r *http.Request, it *interaction.Interaction, status int, titleKey, detailKey string) {
+	lang := p.lang(r, it)
+	tr := i18n.For(lang)
+	web.Render(w, r, status, "error", web.ErrorData{
+		Page: web.Page{Base: p.base, Title: tr.T(titleKey), Lang: lang}, Detail: tr.T(detailKey)})
 }
 
 // done ends a successful POST with a 303 (spec/security.md item 16): back

@@ -9,6 +9,7 @@ import (
 
 	"github.com/monban-dev/monban/internal/account"
 	"github.com/monban-dev/monban/internal/account/password"
+	"github.com/monban-dev/monban/internal/i18n"
 	"github.com/monban-dev/monban/internal/validate"
 	"github.com/monban-dev/monban/web"
 )
@@ -20,18 +21,19 @@ type registerData struct {
 	Email    string
 	// Errors maps a form input ("username", "email", "password") to the
 	// message shown next to it; Summary repeats every problem in the
-	// role="alert" box at the top, which screen readers announce.
+	// role="alert" box at the top, which screen readers announce. Both are
+	// translated (fieldMessage).
 	Errors      map[string]string
 	Summary     []string
 	MinPassword int
 }
 
 // formFields maps account's field names (Logto's API names) to this form's
-// inputs and their labels.
+// inputs and their labels' phrase keys.
 var formFields = map[string]struct{ input, label string }{
-	"username":     {"username", "Username"},
-	"primaryEmail": {"email", "Email"},
-	"password":     {"password", "Password"},
+	"username":     {"username", "field.username"},
+	"primaryEmail": {"email", "field.email"},
+	"password":     {"password", "field.password"},
 }
 
 // registerForm is GET /register. A login_hint that looks like an email
@@ -42,7 +44,7 @@ func (p *Pages) registerForm(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, "load interaction", err)
 		return
 	}
-	d := registerData{Page: p.page(r, it, "Create account"), CSRF: p.csrfToken(w, r), MinPassword: account.MinPasswordLength}
+	d := registerData{Page: p.page(r, it, "register.title"), CSRF: p.csrfToken(w, r), MinPassword: account.MinPasswordLength}
 	if it != nil {
 		if hint := it.Request.LoginHint; strings.Contains(hint, "@") {
 			d.Email = hint
@@ -102,20 +104,57 @@ func (p *Pages) register(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	d := registerData{Page: p.page(r, it, "Create account"), CSRF: p.csrfToken(w, r),
+	d := registerData{Page: p.page(r, it, "register.title"), CSRF: p.csrfToken(w, r),
 		Username: in.Username, Email: in.PrimaryEmail, Errors: map[string]string{}, MinPassword: account.MinPasswordLength}
+	tr := i18n.For(d.Lang)
 	for _, e := range errs {
+		msg := fieldMessage(tr, e.Code, fieldParams(e.Code), e.Message)
 		f, known := formFields[e.Field]
 		if !known {
-			d.Summary = append(d.Summary, sentence(e.Message))
+			d.Summary = append(d.Summary, msg)
 			continue
 		}
 		if _, dup := d.Errors[f.input]; !dup {
-			d.Errors[f.input] = sentence(e.Message)
+			d.Errors[f.input] = msg
 		}
-		d.Summary = append(d.Summary, f.label+": "+e.Message+".")
+		d.Summary = append(d.Summary, tr.T("register.summary_item", "field", tr.T(f.label), "message", msg))
 	}
 	web.Render(w, r, http.StatusBadRequest, "register", d)
+}
+
+// fieldMessage is what the page says about a field error in tr's language:
+// the phrase whose key is its code ("user.invalid_email",
+// "password.too_short" ...) with the placeholders filled from params (as
+// policy.Violation carries them; a "which" of the user-info rule,
+// "username", "email", "phone" or "name", is shown as that field's
+// label); else, when there is no such phrase or a placeholder stays
+// unfilled, the English message made a sentence.
+func fieldMessage(tr *i18n.Translator, code string, params map[string]any, message string) string {
+	args := make([]any, 0, 2*len(params))
+	for name, v := range params {
+		if s, ok := v.(string); ok && name == "which" {
+			if label, ok := tr.Lookup("field." + s); ok {
+				v = label
+			}
+		}
+		args = append(args, name, v)
+	}
+	if s, ok := tr.Lookup(code, args...); ok {
+		return s
+	}
+	return sentence(message)
+}
+
+// fieldParams are the placeholder values of account's field errors, which
+// carry a code and an English message but no parameters.
+func fieldParams(code string) map[string]any {
+	switch code {
+	case "password.too_short":
+		return map[string]any{"min": account.MinPasswordLength}
+	case "password.too_long":
+		return map[string]any{"max": account.MaxPasswordLength}
+	}
+	return nil
 }
 
 // sentence capitalises msg and ends it with a full stop: account's

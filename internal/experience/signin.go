@@ -3,30 +3,36 @@ package experience
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/monban-dev/monban/internal/account"
 	"github.com/monban-dev/monban/internal/account/password"
+	"github.com/monban-dev/monban/internal/i18n"
 	"github.com/monban-dev/monban/internal/interaction"
+	"github.com/monban-dev/monban/internal/server"
 	"github.com/monban-dev/monban/internal/session"
 	"github.com/monban-dev/monban/web"
 )
 
-// Messages of the sign-in form. msgInvalid is the one answer to an unknown
-// identifier and to a wrong password alike, so the form does not tell which
-// accounts exist (spec/security.md item 19).
+// Messages of the sign-in form, as phrase keys (web/locales/*.json).
+// msgInvalid is the one answer to an unknown identifier and to a wrong
+// password alike, so the form does not tell which accounts exist
+// (spec/security.md item 19).
 const (
-	msgInvalid   = "Incorrect username/email or password."
-	msgSuspended = "This account is suspended."
-	msgBusy      = "The server is busy. Please try again."
+	msgInvalid   = "error.invalid_credentials"
+	msgSuspended = "error.suspended"
+	msgBusy      = "error.busy"
+	msgLocked    = "error.locked" // {minutes} to wait: brute force, item 18
 )
 
 type signInData struct {
 	web.Page
 	CSRF       string
 	Identifier string
-	Error      string
+	// Error is the form's error, translated; "" for none.
+	Error string
 }
 
 // signInForm is GET /sign-in: identifier and password in ONE form, as Logto
@@ -39,7 +45,7 @@ func (p *Pages) signInForm(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, "load interaction", err)
 		return
 	}
-	d := signInData{Page: p.page(r, it, "Sign in"), CSRF: p.csrfToken(w, r)}
+	d := signInData{Page: p.page(r, it, "signin.title"), CSRF: p.csrfToken(w, r)}
 	if it != nil {
 		d.Identifier = it.Request.LoginHint
 	}
@@ -61,14 +67,21 @@ func (p *Pages) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	identifier := strings.TrimSpace(r.PostForm.Get("identifier"))
-	user, err := p.Accounts.Authenticate(ctx, identifier, r.PostForm.Get("password"))
+	user, err := p.Accounts.Authenticate(ctx, identifier, r.PostForm.Get("password"), server.ClientIP(r))
 	if err != nil {
-		again := func(status int, msg string) {
+		// again shows the form with msg, a phrase key, and its
+		// placeholders' values args (name, value pairs).
+		again := func(status int, msg string, args ...any) {
+			pg := p.page(r, it, "signin.title")
 			// The typed identifier is kept; the password never is.
-			web.Render(w, r, status, "sign-in", signInData{Page: p.page(r, it, "Sign in"),
-				CSRF: p.csrfToken(w, r), Identifier: identifier, Error: msg})
+			web.Render(w, r, status, "sign-in", signInData{Page: pg,
+				CSRF: p.csrfToken(w, r), Identifier: identifier, Error: i18n.For(pg.Lang).T(msg, args...)})
 		}
+		var locked account.ErrLocked
 		switch {
+		case errors.As(err, &locked):
+			w.Header().Set("Retry-After", strconv.Itoa(int((locked.Wait+time.Second-1)/time.Second)))
+			again(http.StatusTooManyRequests, msgLocked, "minutes", int((locked.Wait+time.Minute-1)/time.Minute))
 		case errors.Is(err, account.ErrInvalidCredentials):
 			again(http.StatusBadRequest, msgInvalid)
 		case errors.Is(err, account.ErrSuspended):
@@ -123,11 +136,11 @@ type signedInData struct {
 // signedIn is GET /signed-in, where a sign-in without an application ends.
 func (p *Pages) signedIn(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	d := signedInData{Page: web.Page{Base: p.base, Title: "Signed in"}}
+	d := signedInData{Page: p.page(r, nil, "signedin.title")}
 	se, err := p.Sessions.Current(ctx, r)
 	switch {
 	case errors.Is(err, session.ErrNoSession):
-		d.Title = "Not signed in"
+		d.Title = i18n.For(d.Lang).T("signedin.not_title")
 	case err != nil:
 		p.fail(w, r, "load session", err)
 		return

@@ -3,11 +3,15 @@ package oidc
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/monban-dev/monban/internal/application"
+	"github.com/monban-dev/monban/internal/server"
 	"github.com/monban-dev/monban/internal/store"
+	"github.com/monban-dev/monban/internal/throttle"
 )
 
 // authenticateClient identifies the client of a back-channel request:
@@ -57,14 +61,49 @@ func (p *Provider) authenticateClient(ctx context.Context, r *http.Request, form
 		}
 		return app, nil
 	}
+	return p.authenticateSecret(ctx, r, id, secret)
+}
+
+// authenticateSecret checks a client secret, throttled (spec/security.md
+// item 18): while the client is locked at this address, or the address is,
+// the answer is invalid_client with Retry-After and the secret is not
+// checked. A wrong secret counts a failure when the client exists (unknown
+// ids have nothing to guess); the right one clears the client's counter.
+// Public clients have no secret and are never throttled.
+func (p *Provider) authenticateSecret(ctx context.Context, r *http.Request, id, secret string) (*store.Application, error) {
+	at, err := p.clientThrottle().Begin(ctx, id, server.ClientIP(r))
+	if err != nil {
+		return nil, err
+	}
+	if at.Wait > 0 {
+		secs := int64((at.Wait + time.Second - 1) / time.Second)
+		e := errInvalidClient(fmt.Sprintf("too many failed attempts; retry after %d seconds", secs))
+		e.RetryAfter = secs
+		return nil, e
+	}
 	app, err := p.o.Applications.Authenticate(ctx, id, secret)
 	if errors.Is(err, application.ErrInvalidClient) {
+		if _, gerr := p.o.Applications.Get(ctx, id); gerr == nil {
+			if err := at.Fail(ctx); err != nil {
+				return nil, err
+			}
+		}
 		return nil, errInvalidClient("client authentication failed")
 	}
 	if err != nil {
 		return nil, err
 	}
+	if err := at.Succeed(ctx); err != nil {
+		return nil, err
+	}
 	return app, nil
+}
+
+func (p *Provider) clientThrottle() *throttle.Guard {
+	if p.o.ClientThrottle != nil {
+		return p.o.ClientThrottle
+	}
+	return throttle.Clients(p.o.Store, p.now)
 }
 
 // tokenRequest is the shared start of the introspection and revocation

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 )
 
 // Error is an OAuth 2.0 / OpenID Connect error (RFC 6749 §5.2, §4.1.2.1).
@@ -13,6 +14,8 @@ type Error struct {
 	Description string
 	Status      int
 	Debug       string
+	// RetryAfter, in seconds, adds a Retry-After header when > 0.
+	RetryAfter int64
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Description }
@@ -55,6 +58,9 @@ func (p *Provider) writeJSONError(w http.ResponseWriter, r *http.Request, err er
 	if e.Status == http.StatusUnauthorized && e.Code == "invalid_client" {
 		// RFC 6749 §5.2: 401 for client authentication comes with a challenge.
 		h.Set("WWW-Authenticate", `Basic realm="monban"`)
+	}
+	if e.RetryAfter > 0 {
+		h.Set("Retry-After", strconv.FormatInt(e.RetryAfter, 10))
 	}
 	writeJSON(w, e.Status, map[string]string{
 		"error":             e.Code,

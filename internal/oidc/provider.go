@@ -17,6 +17,7 @@ import (
 	"github.com/monban-dev/monban/internal/secretbox"
 	"github.com/monban-dev/monban/internal/session"
 	"github.com/monban-dev/monban/internal/store"
+	"github.com/monban-dev/monban/internal/throttle"
 )
 
 // ManagementAPIIndicator is Logto OSS's Management API resource; M2M
@@ -55,6 +56,10 @@ type Options struct {
 	Metrics      *metrics.Metrics
 	Logger       *slog.Logger
 	Now          func() time.Time
+	// ClientThrottle holds client-secret guessing back at the token
+	// endpoint (spec/security.md item 18); nil means
+	// throttle.Clients(Store, Now).
+	ClientThrottle *throttle.Guard
 }
 
 // Provider serves /oidc/*.

@@ -51,6 +51,7 @@ type Store interface {
 	Consents
 	RevokedTokens
 	Resources
+	Throttles
 
 	// InTx runs fn with a Store whose every call is part of one transaction:
 	// committed when fn returns nil, rolled back otherwise. Nested calls on
@@ -59,7 +60,8 @@ type Store interface {
 
 	// DeleteExpired removes sessions, interactions, authorization codes,
 	// grants (with their refresh tokens), revoked-token records and retired
-	// signing keys whose expiry is before now, and reports how many rows went.
+	// signing keys whose expiry is before now, and throttles unlocked and
+	// untouched for ThrottleRetention, and reports how many rows went.
 	DeleteExpired(ctx context.Context, now time.Time) (int64, error)
 
 	// Ping reports whether the database answers (readiness).
@@ -399,6 +401,44 @@ type Resources interface {
 	ListResources(ctx context.Context) ([]*Resource, error)
 	// GetDefaultResource returns the resource marked IsDefault, ErrNotFound if none.
 	GetDefaultResource(ctx context.Context) (*Resource, error)
+}
+
+// ThrottleRetention is how long a throttle row outlives its last failure
+// when it holds no lock: DeleteExpired removes it after that.
+const ThrottleRetention = 24 * time.Hour
+
+// Throttle counts the recent failures of one key: a credential kind and an
+// account, client or IP address, e.g. "pwd:acct:..." (package throttle
+// builds the keys). Brute-force protection, spec/security.md item 18.
+type Throttle struct {
+	Key      string
+	Failures int64
+	// LockedUntil is when the current back-off ends; nil when none was set.
+	LockedUntil *time.Time
+	// UpdatedAt is the time of the last failure.
+	UpdatedAt time.Time
+}
+
+// Throttles stores failure counters for brute-force protection
+// (spec/security.md item 18). A lock always has an end: there is no
+// permanent lockout.
+type Throttles interface {
+	// GetThrottle returns the key's counter, ErrNotFound if it has none.
+	GetThrottle(ctx context.Context, key string) (*Throttle, error)
+	// GetThrottles returns the counters of those keys that have one, in no
+	// particular order, in one query: every password check and every
+	// authenticated token request reads them.
+	GetThrottles(ctx context.Context, keys ...string) ([]*Throttle, error)
+	// RecordFailure counts one more failure of key at now, atomically: of n
+	// concurrent calls each sees a different count and none is lost. The
+	// count restarts at 1 when the previous failure is before forgetBefore
+	// and no lock is in force. LockedUntil becomes now + lockFor(count)
+	// when that is later than the lock already set (lockFor 0: no lock).
+	RecordFailure(ctx context.Context, key string, now, forgetBefore time.Time,
+		lockFor func(failures int64) time.Duration) (*Throttle, error)
+	// ClearThrottle forgets key's failures (after a success). Clearing a key
+	// without a counter is not an error.
+	ClearThrottle(ctx context.Context, key string) error
 }
 
 // Page selects a slice of a list. Number counts from 1; Size 0 means all.

@@ -222,7 +222,10 @@ func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int64, error)
 			}
 			total += n
 		}
-		return nil
+		n, err := txs.exec(ctx, "delete expired", `DELETE FROM throttles
+			WHERE updated_at < ? AND (locked_until IS NULL OR locked_until < ?)`, ts(now.Add(-store.ThrottleRetention)), t)
+		total += n
+		return err
 	})
 	return total, err
 }

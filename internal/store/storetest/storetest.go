@@ -46,6 +46,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RevokedTokens", testRevokedTokens},
 		{"Resources", testResources},
 		{"DeleteExpired", testDeleteExpired},
+		{"Throttles", testThrottles},
+		{"GetThrottles", testGetThrottles},
+		{"ThrottleConcurrentFailures", testThrottleConcurrentFailures},
+		{"ThrottleDeleteExpired", testThrottleDeleteExpired},
 		{"CascadeOnApplicationDelete", testCascade},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(context.Background()); err != nil {
