@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+
+	"github.com/monban-dev/monban/internal/i18n"
 )
 
 // cachedDocument is a JSON document computed once, served from memory with
@@ -78,6 +80,6 @@ func (p *Provider) discoveryDocument() map[string]any {
 		"frontchannel_logout_supported":                  false,
 		"backchannel_logout_supported":                   false,
 		"claim_types_supported":                          []string{"normal"},
-		"ui_locales_supported":                           []string{"en", "ja"},
+		"ui_locales_supported":                           i18n.Tags(),
 	}
 }
