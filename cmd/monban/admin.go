@@ -28,6 +28,9 @@ Subcommands (each prints exactly one JSON object on stdout):
                   [--redirect-uri URI]... [--post-logout-redirect-uri URI]...      => {"id": "...", "secret": "..."}
   create-m2m-app  --name NAME (a machine-to-machine app with Management API access) => {"id": "...", "secret": "..."}
   create-resource --name NAME --indicator URI [--access-token-ttl 3600] [--default]  => {"id": "..."}
+  get-sign-in-exp                                                                  => the sign-in experience
+  patch-sign-in-exp --json '{"signInMode": "SignIn", ...}'  (Logto's PATCH /api/sign-in-exp body)
+                                                                                   => the sign-in experience
 
 They work on the database directly (same --data-dir / --database flags as serve),
 also while a server runs on it.
@@ -50,6 +53,10 @@ func admin(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		do = createM2MAppFlags(fs)
 	case "create-resource":
 		do = createResourceFlags(fs)
+	case "get-sign-in-exp":
+		do = func(ctx context.Context, d *boot.Deployment) (any, error) { return d.SignInExperience.Get(ctx) }
+	case "patch-sign-in-exp":
+		do = patchSignInExpFlags(fs)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, adminUsage)
 		return nil
@@ -166,6 +173,16 @@ func createResourceFlags(fs *flag.FlagSet) func(context.Context, *boot.Deploymen
 			return nil, cliFields(err, map[string]string{"name": "--name", "indicator": "--indicator", "accessTokenTtl": "--access-token-ttl"})
 		}
 		return idSecret{ID: r.ID}, nil
+	}
+}
+
+func patchSignInExpFlags(fs *flag.FlagSet) func(context.Context, *boot.Deployment) (any, error) {
+	body := fs.String("json", "", "the changes, as Logto's PATCH /api/sign-in-exp body (JSON object)")
+	return func(ctx context.Context, d *boot.Deployment) (any, error) {
+		if *body == "" {
+			return nil, validate.FieldError{Field: "--json", Code: "required", Message: "is required"}
+		}
+		return d.SignInExperience.Patch(ctx, []byte(*body))
 	}
 }
 

@@ -82,3 +82,25 @@ func TestAdminCommands(t *testing.T) {
 		})
 	}
 }
+
+func TestAdminSignInExperience(t *testing.T) {
+	dir := t.TempDir()
+	r := runCLI(t, nil, "admin", "patch-sign-in-exp", "--json", `{"signInMode":"SignIn","color":{"primaryColor":"#123456"}}`, "--data-dir", dir)
+	if r.code != 0 {
+		t.Fatalf("patch: exit %d: %s", r.code, r.stderr)
+	}
+	r = runCLI(t, nil, "admin", "get-sign-in-exp", "--data-dir", dir)
+	var got struct {
+		SignInMode string `json:"signInMode"`
+		Color      struct {
+			PrimaryColor string `json:"primaryColor"`
+		} `json:"color"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || got.SignInMode != "SignIn" || got.Color.PrimaryColor != "#123456" {
+		t.Fatalf("get after patch: %v %q", err, r.stdout)
+	}
+	r = runCLI(t, nil, "admin", "patch-sign-in-exp", "--json", `{"signInMode":"Sometimes"}`, "--data-dir", dir)
+	if r.code != 2 || !strings.Contains(r.stderr, "signInMode") || r.stdout != "" {
+		t.Fatalf("invalid patch: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
