@@ -8,9 +8,10 @@ import (
 )
 
 // setHeaders sets the headers of every HTML page (spec/security.md item 12):
-//   - a Content-Security-Policy that allows only our own stylesheet and
-//     images, no script unless nonce is set (then only the nonce'd inline
-//     script), form posts only to ourselves plus formAction, no framing
+//   - a Content-Security-Policy that allows only our own stylesheet, our
+//     own images plus imgSrc (the branding's logo and favicon origins), no
+//     script unless nonce is set (then only the nonce'd inline script),
+//     form posts only to ourselves plus formAction, no framing
 //     (clickjacking a sign-in or consent page) and no <base> injection;
 //   - X-Frame-Options for browsers that predate frame-ancestors;
 //   - Referrer-Policy: no-referrer, so a URL carrying a login hint, state or
@@ -18,17 +19,12 @@ import (
 //   - nosniff and Cache-Control: no-store, since these pages carry CSRF
 //     tokens, typed identifiers and, on the form-post page, authorization
 //     codes that no shared cache or back button may replay.
-func setHeaders(h http.Header, nonce string, formAction []string) {
+func setHeaders(h http.Header, nonce string, formAction, imgSrc []string) {
 	var csp strings.Builder
-	csp.WriteString("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'")
-	seen := map[string]bool{}
-	for _, src := range formAction {
-		if src == "" || seen[src] || !safeSource(src) {
-			continue
-		}
-		seen[src] = true
-		csp.WriteString(" " + src)
-	}
+	csp.WriteString("default-src 'none'; style-src 'self'; img-src 'self' data:")
+	writeSources(&csp, imgSrc)
+	csp.WriteString("; form-action 'self'")
+	writeSources(&csp, formAction)
 	csp.WriteString("; frame-ancestors 'none'; base-uri 'none'")
 	if nonce != "" {
 		csp.WriteString("; script-src 'nonce-" + nonce + "'")
@@ -39,6 +35,18 @@ func setHeaders(h http.Header, nonce string, formAction []string) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Type", "text/html; charset=utf-8")
+}
+
+// writeSources appends each safe source of srcs once.
+func writeSources(csp *strings.Builder, srcs []string) {
+	seen := map[string]bool{}
+	for _, src := range srcs {
+		if src == "" || seen[src] || !safeSource(src) {
+			continue
+		}
+		seen[src] = true
+		csp.WriteString(" " + src)
+	}
 }
 
 // newNonce returns a fresh CSP nonce for one response: 26 base32 characters

@@ -47,7 +47,37 @@ func funcs(tr *i18n.Translator) template.FuncMap {
 			return translateHTML(tr, key, args)
 		},
 		"strong": strong,
+		"terms": func(key, termsURL, privacyURL string) template.HTML {
+			return termsHTML(tr, key, termsURL, privacyURL)
+		},
 	}
+}
+
+// termsHTML is the sentence key+"_both" (placeholders {terms} and
+// {privacy}) or key+"_one" ({doc}) with links to the terms of use and the
+// privacy policy, whichever of the two are set. The links open in a new
+// tab, so a half-filled form is not lost; only https URLs become links.
+func termsHTML(tr *i18n.Translator, key, termsURL, privacyURL string) template.HTML {
+	terms := docLink(termsURL, tr.T("terms.terms_of_use"))
+	privacy := docLink(privacyURL, tr.T("terms.privacy_policy"))
+	switch {
+	case termsURL != "" && privacyURL != "":
+		return translateHTML(tr, key+"_both", []any{"terms", terms, "privacy", privacy})
+	case termsURL != "":
+		return translateHTML(tr, key+"_one", []any{"doc", terms})
+	case privacyURL != "":
+		return translateHTML(tr, key+"_one", []any{"doc", privacy})
+	}
+	return ""
+}
+
+// docLink is a link to an https document, or just its escaped name.
+func docLink(rawURL, text string) template.HTML {
+	if ImageSource(rawURL) == "" { // the same test: a well-formed https URL
+		return template.HTML(template.HTMLEscapeString(text))
+	}
+	return template.HTML(`<a href="` + template.HTMLEscapeString(rawURL) + `" target="_blank" rel="noopener noreferrer">` +
+		template.HTMLEscapeString(text) + `</a>`)
 }
 
 // translateHTML is Translator.T for HTML text: the phrase and every

@@ -92,5 +92,5 @@ func FormPost(w http.ResponseWriter, r *http.Request, action string, params map[
 	}
 	// A stable order keeps the page deterministic (tests, caching proxies).
 	sort.Slice(d.Params, func(i, j int) bool { return d.Params[i].Name < d.Params[j].Name })
-	render(w, r, http.StatusOK, "form-post", d, lang, d.Nonce, []string{src})
+	render(w, r, http.StatusOK, "form-post", d, lang, d.Nonce, []string{src}, nil)
 }

@@ -49,6 +49,20 @@ type Page struct {
 	// Lang is the page's language, a tag from i18n.Negotiate (see
 	// Language); "" lets Render choose it from the request alone.
 	Lang string
+	// Brand is the sign-in experience's look; nil takes the one the
+	// request's context carries (WithBrand), else Monban's own.
+	Brand *Brand
+	// Images lists image URLs the page shows besides the brand's (the
+	// social connectors' logos); their https origins join the CSP's
+	// img-src (ImageSource).
+	Images []string
+}
+
+// frame is what the layout is executed with: the page's settings, with
+// its Brand resolved, and the page's own data for its "content" block.
+type frame struct {
+	Page
+	Content any
 }
 
 // PageInfo returns p; Render finds the page's settings through it in any
@@ -60,6 +74,11 @@ type pageInfo interface{ PageInfo() Page }
 
 // layoutName is the template every page is executed through.
 const layoutName = "layout"
+
+// partialsName is the file of blocks shared by the forms (messages, the
+// new-password field, the terms, the social buttons), parsed into every
+// page's set.
+const partialsName = "partials"
 
 // pages maps a language tag, then a page name ("sign-in"), to its template
 // set: the layout plus that page's "content" block. One set per page,
@@ -86,12 +105,13 @@ func mustParse() map[string]map[string]*template.Template {
 	for _, n := range names {
 		base := strings.TrimSuffix(path.Base(n), ".html")
 		switch {
-		case base == layoutName:
+		case base == layoutName, base == partialsName:
 			continue
 		case standalone[base]:
 			parsed[base] = template.Must(template.New(base).Funcs(fm).ParseFS(templateFS, n))
 		default:
-			parsed[base] = template.Must(template.New(base).Funcs(fm).ParseFS(templateFS, "templates/layout.html", n))
+			parsed[base] = template.Must(template.New(base).Funcs(fm).ParseFS(templateFS,
+				"templates/layout.html", "templates/"+partialsName+".html", n))
 		}
 	}
 	byLang := make(map[string]map[string]*template.Template)
@@ -116,25 +136,37 @@ func Render(w http.ResponseWriter, r *http.Request, status int, name string, dat
 	if p, ok := data.(pageInfo); ok {
 		pg = p.PageInfo()
 	}
-	render(w, r, status, name, data, pg.Lang, "", pg.FormAction)
+	if pg.Brand == nil {
+		pg.Brand = brandOf(r.Context())
+	}
+	pg.Brand = pg.Brand.usable()
+	if !standalone[name] {
+		data = frame{Page: pg, Content: data}
+	}
+	imgSrc := pg.Brand.imageSources()
+	for _, u := range pg.Images {
+		imgSrc = append(imgSrc, ImageSource(u))
+	}
+	render(w, r, status, name, data, pg.Lang, "", pg.FormAction, imgSrc)
 }
 
 // render is Render with the language ("" for the request's), a script
-// nonce ("" for none) and form-action sources.
-func render(w http.ResponseWriter, r *http.Request, status int, name string, data any, lang, nonce string, formAction []string) {
+// nonce ("" for none), form-action and img-src sources. data is what the
+// template set's "layout" is executed with (a frame for layout pages).
+func render(w http.ResponseWriter, r *http.Request, status int, name string, data any, lang, nonce string, formAction, imgSrc []string) {
 	lang = Language(r, lang)
 	body, err := execute(lang, name, data)
 	if err != nil {
 		slog.ErrorContext(r.Context(), "render page", "page", name, "err", err)
 		tr := i18n.For(lang)
-		setHeaders(w.Header(), "", nil)
+		setHeaders(w.Header(), "", nil, nil)
 		w.WriteHeader(http.StatusInternalServerError)
 		_, _ = fmt.Fprintf(w, "<!doctype html><html lang=\"%s\"><title>%s · Monban</title><p role=\"alert\">%s</p>\n",
 			template.HTMLEscapeString(lang), template.HTMLEscapeString(tr.T("error.internal.title")),
 			template.HTMLEscapeString(tr.T("error.internal.detail")))
 		return
 	}
-	setHeaders(w.Header(), nonce, formAction)
+	setHeaders(w.Header(), nonce, formAction, imgSrc)
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }

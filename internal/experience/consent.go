@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/monban-dev/monban/internal/i18n"
 	"github.com/monban-dev/monban/internal/interaction"
 	"github.com/monban-dev/monban/internal/session"
 	"github.com/monban-dev/monban/web"
@@ -40,36 +39,36 @@ type consentData struct {
 // session) answers 400 "No sign-in in progress" and returns nil: consent is
 // only ever given by the signed-in owner of the interaction
 // (spec/security.md item 14).
-func (p *Pages) consentTarget(w http.ResponseWriter, r *http.Request) (*interaction.Interaction, string) {
-	it, err := p.interaction(r)
-	if err != nil {
-		p.fail(w, r, "load interaction", err)
+func (p *Pages) consentTarget(w http.ResponseWriter, r *http.Request) (*view, string) {
+	v := p.view(w, r)
+	if v == nil {
 		return nil, ""
 	}
-	if it != nil && it.Record.UserID != "" {
+	if it := v.it; it != nil && it.Record.UserID != "" {
 		se, err := p.Sessions.Current(r.Context(), r)
 		switch {
 		case err != nil && !errors.Is(err, session.ErrNoSession):
 			p.fail(w, r, "load session", err)
 			return nil, ""
 		case err == nil && se.UserID == it.Record.UserID:
-			return it, se.UserID
+			return v, se.UserID
 		}
 	}
-	p.errorPage(w, r, it, http.StatusBadRequest, "error.no_sign_in.title", "error.no_sign_in.detail")
+	p.errorPage(w, r, v, http.StatusBadRequest, "error.no_sign_in.title", "error.no_sign_in.detail")
 	return nil, ""
 }
 
 // consentForm is GET /consent: what the application asks for, with
 // "Authorize" and "Cancel".
 func (p *Pages) consentForm(w http.ResponseWriter, r *http.Request) {
-	it, userID := p.consentTarget(w, r)
-	if it == nil {
+	v, userID := p.consentTarget(w, r)
+	if v == nil {
 		return
 	}
-	d := consentData{Page: p.page(r, it, "consent.title"), CSRF: p.csrfToken(w, r),
+	it := v.it
+	d := consentData{Page: p.page(r, v, "consent.title"), CSRF: p.csrfToken(w, r),
 		Resources: it.Request.Resources, User: p.displayName(r, userID)}
-	tr := i18n.For(d.Lang)
+	tr := v.tr
 	if d.AppName == "" {
 		d.AppName = it.Request.ClientID
 	}
@@ -95,10 +94,11 @@ func (p *Pages) consent(w http.ResponseWriter, r *http.Request) {
 	if !p.guard(w, r) {
 		return
 	}
-	it, userID := p.consentTarget(w, r)
-	if it == nil {
+	v, userID := p.consentTarget(w, r)
+	if v == nil {
 		return
 	}
+	it := v.it
 	switch r.PostForm.Get("decision") {
 	case "allow":
 		if err := p.Interactions.CompleteConsent(r.Context(), it, userID); err != nil {
@@ -111,6 +111,6 @@ func (p *Pages) consent(w http.ResponseWriter, r *http.Request) {
 		p.log(r.Context()).Info("consent denied", "user_id", userID, "client_id", it.Request.ClientID)
 		seeOther(w, r, p.base+interaction.ResumePath+"?error=access_denied")
 	default:
-		p.errorPage(w, r, it, http.StatusBadRequest, "error.bad_request.title", "error.choose_decision")
+		p.errorPage(w, r, v, http.StatusBadRequest, "error.bad_request.title", "error.choose_decision")
 	}
 }

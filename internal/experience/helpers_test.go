@@ -18,11 +18,14 @@ import (
 	"github.com/monban-dev/monban/internal/application"
 	"github.com/monban-dev/monban/internal/experience"
 	"github.com/monban-dev/monban/internal/interaction"
+	"github.com/monban-dev/monban/internal/notify"
 	"github.com/monban-dev/monban/internal/server"
 	"github.com/monban-dev/monban/internal/session"
+	"github.com/monban-dev/monban/internal/signinexp"
 	"github.com/monban-dev/monban/internal/store"
 	"github.com/monban-dev/monban/internal/store/sqlstore"
 	"github.com/monban-dev/monban/internal/storetesting"
+	"github.com/monban-dev/monban/internal/verification"
 )
 
 // fast argon2 parameters: the tests exercise the pages, not the hash cost.
@@ -41,22 +44,26 @@ type env struct {
 	app   *store.Application
 	alice *store.User
 	logs  *syncBuffer
+	// outbox receives the verification codes (email and SMS).
+	outbox *outbox
 }
 
 func newEnv(t *testing.T, base string) *env {
 	t.Helper()
 	ctx := context.Background()
 	st := storetesting.SQLite(t)
-	e := &env{t: t, base: base, st: st, logs: &syncBuffer{}}
+	e := &env{t: t, base: base, st: st, logs: &syncBuffer{}, outbox: &outbox{}}
 	apps := &application.Service{Store: st}
 	accounts := &account.Service{Store: st, Params: fast}
 	e.pages = &experience.Pages{
-		Accounts:     accounts,
-		Applications: apps,
-		Sessions:     &session.Service{Store: st, CookiePath: base + "/"},
-		Interactions: &interaction.Service{Store: st, CookiePath: base + "/"},
-		Base:         base,
-		CSRFKey:      bytes.Repeat([]byte("k"), 32),
+		Accounts:         accounts,
+		Applications:     apps,
+		Sessions:         &session.Service{Store: st, CookiePath: base + "/"},
+		Interactions:     &interaction.Service{Store: st, CookiePath: base + "/"},
+		SignInExperience: &signinexp.Service{Store: st},
+		Verification:     &verification.Service{Store: st, Email: e.outbox, SMS: e.outbox},
+		Base:             base,
+		CSRFKey:          bytes.Repeat([]byte("k"), 32),
 	}
 	srv := server.New(server.Options{BasePath: base,
 		Logger: slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
@@ -232,6 +239,46 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// outbox is the email and SMS connector of the tests: it keeps what it
+// was asked to send.
+type outbox struct {
+	mu   sync.Mutex
+	sent []notify.Message
+}
+
+func (o *outbox) Send(_ context.Context, m notify.Message) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.sent = append(o.sent, m)
+	return nil
+}
+
+// code returns the last code sent to to ("" if none).
+func (o *outbox) code(to string) string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for i := len(o.sent) - 1; i >= 0; i-- {
+		if o.sent[i].To == to {
+			return o.sent[i].Code
+		}
+	}
+	return ""
+}
+
+func (o *outbox) count() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.sent)
+}
+
+// experience patches the sign-in experience (Logto's PATCH body).
+func (e *env) experience(patch string) {
+	e.t.Helper()
+	if _, err := e.pages.SignInExperience.Patch(context.Background(), []byte(patch)); err != nil {
+		e.t.Fatalf("patch sign-in experience: %v", err)
+	}
 }
 
 func accountUser(name string) account.NewUser {

@@ -165,7 +165,7 @@ func TestRegisterFieldErrorsJapanese(t *testing.T) {
 			"email", "このメールアドレスはすでに使用されています。", "メールアドレス：このメールアドレスはすでに使用されています。"},
 		{"bad email", url.Values{"username": {"bob"}, "email": {"not-an-email"}, "password": {"a long passphrase"}},
 			"email", "有効なメールアドレスを入力してください。", "メールアドレス：有効なメールアドレスを入力してください。"},
-		{"short password", url.Values{"username": {"bob"}, "password": {"short"}},
+		{"short password", url.Values{"username": {"bob"}, "password": {"zq7w"}},
 			"password", "8 文字以上にしてください。", "パスワード：8 文字以上にしてください。"},
 		{"no username", url.Values{"username": {""}, "password": {"a long passphrase"}},
 			"username", "ユーザー名を入力してください。", "ユーザー名：ユーザー名を入力してください。"},

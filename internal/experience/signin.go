@@ -3,6 +3,7 @@ package experience
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,8 @@ import (
 	"github.com/monban-dev/monban/internal/interaction"
 	"github.com/monban-dev/monban/internal/server"
 	"github.com/monban-dev/monban/internal/session"
+	"github.com/monban-dev/monban/internal/signinexp"
+	"github.com/monban-dev/monban/internal/verification"
 	"github.com/monban-dev/monban/web"
 )
 
@@ -24,35 +27,98 @@ const (
 	msgInvalid   = "error.invalid_credentials"
 	msgSuspended = "error.suspended"
 	msgBusy      = "error.busy"
-	msgLocked    = "error.locked" // {minutes} to wait: brute force, item 18
+	msgLocked    = "error.locked_wait" // {wait}: brute force, item 18
 )
+
+// Notices a page shows after a redirect (?notice=...), as phrase keys.
+// Only these keys are shown: a notice is never text from the URL.
+var notices = map[string]string{
+	"password_reset": "reset.done",
+}
 
 type signInData struct {
 	web.Page
 	CSRF       string
 	Identifier string
-	// Error is the form's error, translated; "" for none.
-	Error string
+	// Error is the form's error, translated; "" for none. Notice is a
+	// success message (role="status").
+	Error, Notice string
+	Summary       []string
+	// View is the form: "password" (identifier and password in ONE form,
+	// as Logto shows them when password sign-in is enabled) or "code"
+	// (identifier, then a code sent to it).
+	View string
+	ID   idField
+	// HasForm: some method signs in with a password or a code (else only
+	// the social buttons are offered).
+	HasForm bool
+	// SwitchTo is the other view ("" when this one is the only one).
+	SwitchTo       string
+	ForgotPassword bool
+	RegisterLink   bool
+	Terms          termsData
+	Social         []socialButton
+	// Locale is the page's ui_locales parameter, carried on its links.
+	Locale string
 }
 
-// signInForm is GET /sign-in: identifier and password in ONE form, as Logto
-// shows them when password sign-in is enabled; the identifier is prefilled
-// from the authorization request's login_hint. Without an interaction (the
-// page opened directly) the form still works and ends at /signed-in.
+// signInForm is GET /sign-in. The identifier is prefilled from the
+// authorization request's login_hint. Without an interaction (the page
+// opened directly) the form still works and ends at /signed-in. In the
+// sign-in experience's "Register" mode the page sends the browser to
+// /register; direct_sign_in=social:<target> goes straight to the provider.
 func (p *Pages) signInForm(w http.ResponseWriter, r *http.Request) {
-	it, err := p.interaction(r)
-	if err != nil {
-		p.fail(w, r, "load interaction", err)
+	v := p.view(w, r)
+	if v == nil {
 		return
 	}
-	d := signInData{Page: p.page(r, it, "signin.title"), CSRF: p.csrfToken(w, r)}
-	if it != nil {
-		d.Identifier = it.Request.LoginHint
+	if v.x.SignInMode == signinexp.ModeRegister {
+		p.to(w, r, "/register")
+		return
+	}
+	if p.directSignIn(w, r, v) {
+		return
+	}
+	d := p.signInData(w, r, v, r.URL.Query().Get("method"))
+	if v.it != nil {
+		d.Identifier = v.it.Request.LoginHint
+	}
+	if key, ok := notices[r.URL.Query().Get("notice")]; ok {
+		d.Notice = v.tr.T(key)
 	}
 	web.Render(w, r, http.StatusOK, "sign-in", d)
 }
 
-// signIn is POST /sign-in. On success the browser gets a NEW session id
+// signInData is the sign-in page of view ("password", "code" or "" for the
+// sign-in experience's first) without a typed identifier or a message.
+func (p *Pages) signInData(w http.ResponseWriter, r *http.Request, v *view, want string) signInData {
+	ms := signInMethods(v.x, v.it)
+	pw, code := ms.withPassword(), ms.withCode()
+	d := signInData{Page: p.page(r, v, "signin.title"), CSRF: p.csrfToken(w, r),
+		HasForm: len(pw)+len(code) > 0, Social: p.socialButtons(r, v), Terms: signInTerms(v.x),
+		RegisterLink: v.x.SignInMode == signinexp.ModeSignInAndRegister, Locale: localeParam(r)}
+	d.View = ms.firstView()
+	if (want == viewPassword && len(pw) > 0) || (want == viewCode && len(code) > 0) {
+		d.View = want
+	}
+	if d.View == viewPassword {
+		d.ID = identifierField(v.tr, pw)
+		if len(code) > 0 {
+			d.SwitchTo = viewCode
+		}
+		d.ForgotPassword = len(forgotChannels(v.x)) > 0
+	} else {
+		d.ID = identifierField(v.tr, code)
+		if len(pw) > 0 {
+			d.SwitchTo = viewPassword
+		}
+	}
+	d.Page.Images = socialImages(d.Social)
+	return d
+}
+
+// signIn is POST /sign-in: with method=code it sends a code (signInSendCode),
+// else it checks the password. On success the browser gets a NEW session id
 // (Sessions.Start deletes any session it carried: session fixation,
 // spec/security.md item 14), the interaction records the user, and a 303
 // sends the browser back to /oidc/auth/resume (item 16).
@@ -60,28 +126,55 @@ func (p *Pages) signIn(w http.ResponseWriter, r *http.Request) {
 	if !p.guard(w, r) {
 		return
 	}
-	ctx := r.Context()
-	it, err := p.interaction(r)
-	if err != nil {
-		p.fail(w, r, "load interaction", err)
+	v := p.view(w, r)
+	if v == nil {
 		return
 	}
+	if v.x.SignInMode == signinexp.ModeRegister {
+		p.to(w, r, "/register")
+		return
+	}
+	if r.PostForm.Get("method") == viewCode {
+		p.signInSendCode(w, r, v)
+		return
+	}
+	ctx := r.Context()
 	identifier := strings.TrimSpace(r.PostForm.Get("identifier"))
+	// again shows the form with msg, a phrase key, and its placeholders'
+	// values args (name, value pairs). The typed identifier is kept; the
+	// password never is.
+	again := func(status int, msg string, args ...any) {
+		d := p.signInData(w, r, v, viewPassword)
+		d.Identifier, d.Error = identifier, v.tr.T(msg, args...)
+		d.Terms.Invalid = msg == msgAgree
+		web.Render(w, r, status, "sign-in", d)
+	}
+	kinds := signInMethods(v.x, v.it).withPassword()
+	if len(kinds) == 0 {
+		again(http.StatusBadRequest, "signin.password_disabled")
+		return
+	}
+	if d := signInTerms(v.x); d.Checkbox && !agreed(r) {
+		again(http.StatusBadRequest, msgAgree)
+		return
+	}
+	kind := kindOf(identifier, kinds)
+	if !slices.Contains(kinds, kind) {
+		again(http.StatusBadRequest, "signin.use_identifier", "label", identifierField(v.tr, kinds).Label)
+		return
+	}
+	if kind == signinexp.Phone {
+		if n, err := verification.Normalize(verification.Phone, identifier); err == nil {
+			identifier = n
+		}
+	}
 	user, err := p.Accounts.Authenticate(ctx, identifier, r.PostForm.Get("password"), server.ClientIP(r))
 	if err != nil {
-		// again shows the form with msg, a phrase key, and its
-		// placeholders' values args (name, value pairs).
-		again := func(status int, msg string, args ...any) {
-			pg := p.page(r, it, "signin.title")
-			// The typed identifier is kept; the password never is.
-			web.Render(w, r, status, "sign-in", signInData{Page: pg,
-				CSRF: p.csrfToken(w, r), Identifier: identifier, Error: i18n.For(pg.Lang).T(msg, args...)})
-		}
 		var locked account.ErrLocked
 		switch {
 		case errors.As(err, &locked):
 			w.Header().Set("Retry-After", strconv.Itoa(int((locked.Wait+time.Second-1)/time.Second)))
-			again(http.StatusTooManyRequests, msgLocked, "minutes", int((locked.Wait+time.Minute-1)/time.Minute))
+			again(http.StatusTooManyRequests, msgLocked, "wait", waitText(v.tr, locked.Wait))
 		case errors.Is(err, account.ErrInvalidCredentials):
 			again(http.StatusBadRequest, msgInvalid)
 		case errors.Is(err, account.ErrSuspended):
@@ -96,11 +189,30 @@ func (p *Pages) signIn(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	if !p.login(w, r, it, user.ID) {
+	if !p.login(w, r, v.it, user.ID) {
 		return
 	}
-	p.log(ctx).Info("signed in", "user_id", user.ID, "interaction", it != nil)
-	p.done(w, r, it)
+	p.log(ctx).Info("signed in", "user_id", user.ID, "method", "password", "interaction", v.it != nil)
+	p.done(w, r, v.it)
+}
+
+// waitText says how long to wait, rounded up: seconds under a minute (the
+// first lockouts last seconds), else minutes.
+func waitText(tr *i18n.Translator, d time.Duration) string {
+	if d <= time.Minute {
+		return tr.T("time.seconds", "n", max(1, int((d+time.Second-1)/time.Second)))
+	}
+	return tr.T("time.minutes", "n", int((d+time.Minute-1)/time.Minute))
+}
+
+// localeParam is the request's own ui_locales parameter, when it is a
+// plausible list of language tags: the pages carry it on their links.
+func localeParam(r *http.Request) string {
+	l := formOrQuery(r, web.LocalesParam)
+	if len(l) > 64 || strings.ContainsAny(l, "&?#<>\"'") {
+		return ""
+	}
+	return l
 }
 
 // login starts the browser session for userID and, during a sign-in,
@@ -136,11 +248,16 @@ type signedInData struct {
 // signedIn is GET /signed-in, where a sign-in without an application ends.
 func (p *Pages) signedIn(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	d := signedInData{Page: p.page(r, nil, "signedin.title")}
+	v := p.view(w, r)
+	if v == nil {
+		return
+	}
+	v.it = nil // this page is about the browser session, not a sign-in
+	d := signedInData{Page: p.page(r, v, "signedin.title")}
 	se, err := p.Sessions.Current(ctx, r)
 	switch {
 	case errors.Is(err, session.ErrNoSession):
-		d.Title = i18n.For(d.Lang).T("signedin.not_title")
+		d.Title = v.tr.T("signedin.not_title")
 	case err != nil:
 		p.fail(w, r, "load session", err)
 		return

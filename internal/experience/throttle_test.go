@@ -41,7 +41,8 @@ func TestSignInLockout(t *testing.T) {
 				}
 			}
 			r := signIn(alicePassword)
-			want := en.T("error.locked", "minutes", 1)
+			// The first lockouts last seconds, and the page says so.
+			want := en.T("error.locked_wait", "wait", en.T("time.seconds", "n", 1))
 			if r.StatusCode != http.StatusTooManyRequests || html.UnescapeString(alert(r.body)) != want ||
 				r.Header.Get("Retry-After") != "1" {
 				t.Fatalf("right password while locked: %d, Retry-After %q, alert %q; want 429, 1, %q",

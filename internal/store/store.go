@@ -52,6 +52,7 @@ type Store interface {
 	RevokedTokens
 	Resources
 	Throttles
+	VerificationCodes
 
 	// InTx runs fn with a Store whose every call is part of one transaction:
 	// committed when fn returns nil, rolled back otherwise. Nested calls on
@@ -59,9 +60,10 @@ type Store interface {
 	InTx(ctx context.Context, fn func(tx Store) error) error
 
 	// DeleteExpired removes sessions, interactions, authorization codes,
-	// grants (with their refresh tokens), revoked-token records and retired
-	// signing keys whose expiry is before now, and throttles unlocked and
-	// untouched for ThrottleRetention, and reports how many rows went.
+	// grants (with their refresh tokens), revoked-token records, verification
+	// codes and retired signing keys whose expiry is before now, and
+	// throttles unlocked and untouched for ThrottleRetention, and reports how
+	// many rows went.
 	DeleteExpired(ctx context.Context, now time.Time) (int64, error)
 
 	// Ping reports whether the database answers (readiness).
@@ -439,6 +441,57 @@ type Throttles interface {
 	// ClearThrottle forgets key's failures (after a success). Clearing a key
 	// without a counter is not an error.
 	ClearThrottle(ctx context.Context, key string) error
+}
+
+// VerificationCode is a one-time code sent by email or SMS to prove control
+// of an address: single use, with an expiry (spec/security.md item 20).
+// Only a digest of the code is kept; package verification makes it.
+type VerificationCode struct {
+	ID string
+	// Identifier is the normalised email address or phone number the code
+	// was sent to.
+	Identifier string
+	// Purpose is what the code is for (Logto's template types: SignIn,
+	// Register, ForgotPassword).
+	Purpose string
+	// CodeHash is the code's digest, bound to ID.
+	CodeHash []byte
+	// Attempts counts the codes tried against this one.
+	Attempts  int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	// ConsumedAt is set by ConsumeVerificationCode.
+	ConsumedAt *time.Time
+}
+
+// VerificationCodes stores verification codes (spec/security.md item 20).
+// Of one identifier and purpose at most one code is live (not consumed) at
+// a time: a new code replaces the live one. Consumed codes stay, dead, until
+// DeleteExpired removes them after their expiry.
+type VerificationCodes interface {
+	// CreateVerificationCode stores c as the live code of its identifier and
+	// purpose, atomically replacing the live one if that was created at or
+	// before cutoff. When the live code is newer, nothing is written and the
+	// error is ErrConflict: of concurrent calls for one identifier and
+	// purpose with a cutoff before the calls, at most one succeeds. (Resend
+	// throttling, spec/security.md item 18.)
+	CreateVerificationCode(ctx context.Context, c *VerificationCode, cutoff time.Time) error
+	// GetLatestVerificationCode returns the code last sent for identifier
+	// and purpose: the live one if there is one, else the most recent
+	// consumed one; ErrNotFound when there is neither.
+	GetLatestVerificationCode(ctx context.Context, identifier, purpose string) (*VerificationCode, error)
+	// RecordVerificationAttempt counts one more attempt against the code,
+	// atomically (of n concurrent calls each sees a different count), and
+	// returns the new count. An unknown (or replaced) code is ErrNotFound.
+	RecordVerificationAttempt(ctx context.Context, id string) (int64, error)
+	// ConsumeVerificationCode marks the code used, atomically: of any number
+	// of concurrent calls exactly one succeeds. The others get the code with
+	// ErrConsumed. An unknown (or replaced) code is ErrNotFound. Expiry is the
+	// caller's to check.
+	ConsumeVerificationCode(ctx context.Context, id string, now time.Time) (*VerificationCode, error)
+	// DeleteVerificationCode removes the code (one that could not be
+	// delivered); an unknown code is ErrNotFound.
+	DeleteVerificationCode(ctx context.Context, id string) error
 }
 
 // Page selects a slice of a list. Number counts from 1; Size 0 means all.

@@ -24,6 +24,7 @@ import (
 	"github.com/monban-dev/monban/internal/boot"
 	"github.com/monban-dev/monban/internal/config"
 	"github.com/monban-dev/monban/internal/metrics"
+	"github.com/monban-dev/monban/internal/notify"
 	"github.com/monban-dev/monban/internal/rbac"
 	"github.com/monban-dev/monban/internal/server"
 	"github.com/monban-dev/monban/internal/store"
@@ -46,6 +47,13 @@ type Options struct {
 	Postgres string
 	// Now is the OIDC provider's clock (codes, tokens); nil means time.Now.
 	Now func() time.Time
+	// Email and SMS, when set, are the deployment's email and SMS
+	// connectors (verification codes), e.g. a notify.SMTP pointed at a
+	// test's SMTP sink, or a recorder.
+	Email, SMS notify.Sender
+	// Experience, when set, is a PATCH of the sign-in experience (Logto's
+	// /api/sign-in-exp body) applied before the server starts.
+	Experience string
 }
 
 // New starts a deployment in t's temporary directory.
@@ -70,6 +78,18 @@ func New(t testing.TB, o Options) *Env {
 	// Fast hashing keeps tests quick; production parameters are tested in
 	// package password.
 	d.Accounts.Params = password.Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
+	if o.Email != nil {
+		d.Email = o.Email
+	}
+	if o.SMS != nil {
+		d.SMS = o.SMS
+	}
+	if o.Experience != "" {
+		if _, err := d.SignInExperience.Patch(context.Background(), []byte(o.Experience)); err != nil {
+			d.Close()
+			t.Fatalf("sign-in experience: %v", err)
+		}
+	}
 	m := metrics.New()
 	srv := server.New(server.Options{BasePath: cfg.BasePath(), Logger: logger, Metrics: m, Ready: d.Store.Ping})
 	d.Mount(srv, m, logger, o.Now)
@@ -104,6 +124,15 @@ func (e *Env) User(username, pw string) *store.User {
 		e.T.Fatal(err)
 	}
 	return u
+}
+
+// Experience patches the sign-in experience (Logto's PATCH /api/sign-in-exp
+// body); the running server sees it on its next request.
+func (e *Env) Experience(patch string) {
+	e.T.Helper()
+	if _, err := e.D.SignInExperience.Patch(context.Background(), []byte(patch)); err != nil {
+		e.T.Fatalf("sign-in experience: %v", err)
+	}
 }
 
 // Resource registers an API resource.

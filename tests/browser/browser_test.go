@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"github.com/monban-dev/monban/internal/application"
 	"github.com/monban-dev/monban/internal/store"
 	"github.com/monban-dev/monban/internal/testenv"
 )
@@ -55,6 +56,9 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
+		// The branding test serves its logo from a local https server with
+		// httptest's self-signed certificate.
+		chromedp.Flag("ignore-certificate-errors", true),
 		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 900),
 	}
@@ -130,11 +134,20 @@ type scene struct {
 	callback string
 }
 
-func newScene(t *testing.T) *scene {
-	env := testenv.New(t, testenv.Options{})
+func newScene(t *testing.T) *scene { return newSceneWith(t, testenv.Options{}) }
+
+// newSceneWith is newScene with a deployment tuned by o (email connector,
+// sign-in experience).
+func newSceneWith(t *testing.T, o testenv.Options) *scene {
+	env := testenv.New(t, o)
 	cb := callbackServer(t)
 	redirect := strings.Replace(cb.URL, "127.0.0.1", "localhost", 1) + "/callback"
-	app, _ := env.App(store.AppTraditional, redirect)
+	// Named as in the reference scenario: the screenshots show it.
+	app, _, err := env.D.Applications.Create(context.Background(), application.NewApplication{Name: "Bookstore",
+		Type: store.AppTraditional, RedirectURIs: []string{redirect}, PostLogoutRedirectURIs: []string{"http://localhost:3000/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return &scene{env: env, app: app, callback: redirect}
 }
 

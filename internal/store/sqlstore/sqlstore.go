@@ -215,6 +215,7 @@ func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int64, error)
 			`DELETE FROM refresh_tokens WHERE expires_at < ?`,
 			`DELETE FROM grants WHERE expires_at < ?`,
 			`DELETE FROM signing_keys WHERE status = 'retired' AND expires_at < ?`,
+			`DELETE FROM verification_codes WHERE expires_at < ?`,
 		} {
 			n, err := txs.exec(ctx, "delete expired", q, t)
 			if err != nil {

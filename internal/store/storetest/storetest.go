@@ -50,6 +50,12 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"GetThrottles", testGetThrottles},
 		{"ThrottleConcurrentFailures", testThrottleConcurrentFailures},
 		{"ThrottleDeleteExpired", testThrottleDeleteExpired},
+		{"VerificationCodes", testVerificationCodes},
+		{"VerificationCodeReplace", testVerificationCodeReplace},
+		{"VerificationCodeConcurrentCreate", testVerificationCodeConcurrentCreate},
+		{"VerificationCodeConcurrentConsume", testVerificationCodeConcurrentConsume},
+		{"VerificationCodeConcurrentAttempts", testVerificationCodeConcurrentAttempts},
+		{"VerificationCodeDeleteExpired", testVerificationCodeDeleteExpired},
 		{"CascadeOnApplicationDelete", testCascade},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(context.Background()); err != nil {
