@@ -53,6 +53,9 @@ type Store interface {
 	Resources
 	Throttles
 	VerificationCodes
+	Connectors
+	Identities
+	ConnectorSessions
 
 	// InTx runs fn with a Store whose every call is part of one transaction:
 	// committed when fn returns nil, rolled back otherwise. Nested calls on
@@ -492,6 +495,79 @@ type VerificationCodes interface {
 	// DeleteVerificationCode removes the code (one that could not be
 	// delivered); an unknown code is ErrNotFound.
 	DeleteVerificationCode(ctx context.Context, id string) error
+}
+
+// Connector is a configured connector: an instance of a factory with its
+// own id (the {connectorId} of {endpoint}/callback/{connectorId}).
+type Connector struct {
+	ID        string
+	FactoryID string
+	// Target is the provider key (patreon, google, ...): a user has at most
+	// one identity per target.
+	Target string
+	// Config is the JSON configuration, confidential fields sealed.
+	Config      []byte
+	Metadata    map[string]any
+	SyncProfile bool
+	Enabled     bool
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Version     int64
+}
+
+// Connectors stores configured connectors.
+type Connectors interface {
+	CreateConnector(ctx context.Context, c *Connector) error
+	GetConnector(ctx context.Context, id string) (*Connector, error)
+	ListConnectors(ctx context.Context) ([]*Connector, error)
+	// UpdateConnector writes c if c.Version is current, and increments it.
+	UpdateConnector(ctx context.Context, c *Connector) error
+	DeleteConnector(ctx context.Context, id string) error
+}
+
+// Identity links a user to an account at an upstream provider.
+type Identity struct {
+	UserID     string
+	Target     string
+	UpstreamID string
+	// Details is the provider's profile as received (Logto's "details").
+	Details   map[string]any
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Identities stores external identities: one per (user, target), and an
+// upstream account (target, upstream id) belongs to one user at most.
+type Identities interface {
+	// GetIdentity finds the identity of an upstream account.
+	GetIdentity(ctx context.Context, target, upstreamID string) (*Identity, error)
+	ListUserIdentities(ctx context.Context, userID string) ([]*Identity, error)
+	// PutIdentity creates or replaces the user's identity for i.Target;
+	// ErrConflict when the upstream account is another user's.
+	PutIdentity(ctx context.Context, i *Identity) error
+	DeleteIdentity(ctx context.Context, userID, target string) error
+}
+
+// ConnectorSession is an upstream authorization in progress, keyed by the
+// hash of the state sent to the provider.
+type ConnectorSession struct {
+	StateHash         []byte
+	InteractionIDHash []byte
+	ConnectorID       string
+	RedirectURI       string
+	// Data holds what the callback needs (nonce, PKCE verifier), sealed.
+	Data       []byte
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	ConsumedAt *time.Time
+}
+
+// ConnectorSessions stores upstream authorizations in progress.
+type ConnectorSessions interface {
+	CreateConnectorSession(ctx context.Context, s *ConnectorSession) error
+	// ConsumeConnectorSession marks it used: exactly one caller wins, the
+	// others get it with ErrConsumed; unknown is ErrNotFound.
+	ConsumeConnectorSession(ctx context.Context, stateHash []byte, now time.Time) (*ConnectorSession, error)
 }
 
 // Page selects a slice of a list. Number counts from 1; Size 0 means all.

@@ -210,6 +210,7 @@ func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int64, error)
 		for _, q := range []string{
 			`DELETE FROM sessions WHERE expires_at < ?`,
 			`DELETE FROM interactions WHERE expires_at < ?`,
+			`DELETE FROM connector_sessions WHERE expires_at < ?`,
 			`DELETE FROM revoked_tokens WHERE expires_at < ?`,
 			`DELETE FROM authorization_codes WHERE expires_at < ?`,
 			`DELETE FROM refresh_tokens WHERE expires_at < ?`,
