@@ -85,7 +85,7 @@ func TestCreateAndAuthenticate(t *testing.T) {
 		t.Fatalf("Authenticate with the right secret: %v", err)
 	}
 	for name, try := range map[string][2]string{
-		"wrong secret":   {app.ID, secret[:42] + "x"},
+		"wrong secret":   {app.ID, secret[:42] + flip(secret[42:])},
 		"empty secret":   {app.ID, ""},
 		"unknown client": {"nope", secret},
 	} {
@@ -159,4 +159,12 @@ func TestCreateValidationNamesEveryField(t *testing.T) {
 	if total != 0 {
 		t.Fatalf("a failed create wrote %d applications", total)
 	}
+}
+
+// flip returns a one-character string different from c.
+func flip(c string) string {
+	if c == "x" {
+		return "y"
+	}
+	return "x"
 }
