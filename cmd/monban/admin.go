@@ -28,6 +28,9 @@ Subcommands (each prints exactly one JSON object on stdout):
                   [--redirect-uri URI]... [--post-logout-redirect-uri URI]...      => {"id": "...", "secret": "..."}
   create-m2m-app  --name NAME (a machine-to-machine app with Management API access) => {"id": "...", "secret": "..."}
   create-resource --name NAME --indicator URI [--access-token-ttl 3600] [--default]  => {"id": "..."}
+  create-connector --connector-id FACTORY --config JSON [--metadata JSON] [--sync-profile]
+                  (e.g. --connector-id patreon-universal --config '{"clientId":"..","clientSecret":".."}')
+                                                                                   => {"id": "..."}
   get-sign-in-exp                                                                  => the sign-in experience
   patch-sign-in-exp --json '{"signInMode": "SignIn", ...}'  (Logto's PATCH /api/sign-in-exp body)
                                                                                    => the sign-in experience
@@ -53,6 +56,10 @@ func admin(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		do = createM2MAppFlags(fs)
 	case "create-resource":
 		do = createResourceFlags(fs)
+	case "create-connector":
+		var cfgJSON string
+		cfgJSON, rest = connectorConfigArg(rest)
+		do = createConnectorFlags(fs, cfgJSON)
 	case "get-sign-in-exp":
 		do = func(ctx context.Context, d *boot.Deployment) (any, error) { return d.SignInExperience.Get(ctx) }
 	case "patch-sign-in-exp":
@@ -173,6 +180,56 @@ func createResourceFlags(fs *flag.FlagSet) func(context.Context, *boot.Deploymen
 			return nil, cliFields(err, map[string]string{"name": "--name", "indicator": "--indicator", "accessTokenTtl": "--access-token-ttl"})
 		}
 		return idSecret{ID: r.ID}, nil
+	}
+}
+
+// connectorConfigArg takes create-connector's --config JSON out of args:
+// --config is also the settings file flag, so a value that is a JSON object
+// is the connector's config and anything else the settings file.
+func connectorConfigArg(args []string) (string, []string) {
+	cfg, out := "{}", make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && name == "config" {
+			if !hasVal && i+1 < len(args) {
+				val = args[i+1]
+			}
+			if strings.HasPrefix(strings.TrimSpace(val), "{") {
+				cfg = val
+				if !hasVal {
+					i++
+				}
+				continue
+			}
+		}
+		out = append(out, a)
+	}
+	return cfg, out
+}
+
+func createConnectorFlags(fs *flag.FlagSet, cfgJSON string) func(context.Context, *boot.Deployment) (any, error) {
+	factory := fs.String("connector-id", "", "connector factory id, e.g. patreon-universal (required)")
+	mdJSON := fs.String("metadata", "", "metadata overrides (name, logo, target), as a JSON object")
+	sync := fs.Bool("sync-profile", false, "refresh the user's name and avatar from the provider at each sign-in")
+	return func(ctx context.Context, d *boot.Deployment) (any, error) {
+		if *factory == "" {
+			return nil, validate.FieldError{Field: "--connector-id", Code: "required", Message: "is required"}
+		}
+		var cfg, md map[string]any
+		if err := json.Unmarshal([]byte(cfgJSON), &cfg); err != nil {
+			return nil, validate.FieldError{Field: "--config", Code: "invalid_json", Message: "must be a JSON object"}
+		}
+		if *mdJSON != "" {
+			if err := json.Unmarshal([]byte(*mdJSON), &md); err != nil {
+				return nil, validate.FieldError{Field: "--metadata", Code: "invalid_json", Message: "must be a JSON object"}
+			}
+		}
+		c, err := d.Connectors.Create(ctx, *factory, cfg, md, *sync)
+		if err != nil {
+			return nil, cliFields(err, map[string]string{"connectorId": "--connector-id"})
+		}
+		return idSecret{ID: c.ID}, nil
 	}
 }
 

@@ -104,3 +104,20 @@ func TestAdminSignInExperience(t *testing.T) {
 		t.Fatalf("invalid patch: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+func TestAdminCreateConnector(t *testing.T) {
+	dir := t.TempDir()
+	r := runCLI(t, nil, "admin", "create-connector", "--connector-id", "patreon-universal",
+		"--config", `{"clientId":"cid","clientSecret":"top-secret"}`, "--data-dir", dir)
+	var out struct {
+		ID string `json:"id"`
+	}
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &out) != nil || out.ID == "" {
+		t.Fatalf("create-connector: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, nil, "admin", "create-connector", "--connector-id", "patreon-universal",
+		"--config", `{"clientId":"cid"}`, "--data-dir", dir)
+	if r.code != 2 || !strings.Contains(r.stderr, "config.clientSecret") || r.stdout != "" {
+		t.Fatalf("missing secret: exit %d, stderr %q", r.code, r.stderr)
+	}
+}

@@ -15,6 +15,8 @@ import (
 	"github.com/monban-dev/monban/internal/account/password"
 	"github.com/monban-dev/monban/internal/application"
 	"github.com/monban-dev/monban/internal/config"
+	"github.com/monban-dev/monban/internal/connector"
+	_ "github.com/monban-dev/monban/internal/connector/patreon" // registers patreon-universal
 	"github.com/monban-dev/monban/internal/interaction"
 	"github.com/monban-dev/monban/internal/keys"
 	"github.com/monban-dev/monban/internal/notify"
@@ -45,6 +47,8 @@ type Deployment struct {
 	// Email and SMS deliver verification codes; nil when not configured.
 	Email notify.Sender
 	SMS   notify.Sender
+	// Connectors are the configured connectors (social sign-in).
+	Connectors *connector.Service
 }
 
 // OpenStore opens and migrates the database the configuration names, and
@@ -102,7 +106,10 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Deploym
 		return fail(err)
 	}
 	cookiePath := cfg.BasePath() + "/"
+	overrides := cfg.EndpointOverrides()
 	return &Deployment{
+		Connectors: &connector.Service{Store: st, Box: box,
+			Env: func(target string) connector.Env { return connector.NewEnv(target, overrides) }},
 		Email:        email,
 		SMS:          sms,
 		Config:       cfg,

@@ -7,8 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/monban-dev/monban/internal/config"
 	"github.com/monban-dev/monban/internal/experience"
 	"github.com/monban-dev/monban/internal/metrics"
+	"github.com/monban-dev/monban/internal/mgmt"
 	"github.com/monban-dev/monban/internal/oidc"
 	"github.com/monban-dev/monban/internal/server"
 	"github.com/monban-dev/monban/internal/verification"
@@ -27,6 +29,15 @@ func (d *Deployment) Mount(srv *server.Server, m *metrics.Metrics, logger *slog.
 		Verification:     &verification.Service{Store: d.Store, Email: d.Email, SMS: d.SMS},
 		Base:             cfg.BasePath(), CSRFKey: d.CSRFKey, Logger: logger,
 	}
+	if d.Connectors != nil {
+		pages.Connectors, pages.Endpoint = d.Connectors, cfg.URL("")
+		pages.Social = experience.NewSocialConnectors(d.Connectors)
+	}
+	overrides := cfg.EndpointOverrides()
+	for _, target := range config.OverrideTargets(overrides) {
+		logger.Warn("connector endpoint override: upstream URLs of this provider go elsewhere (tests or mirrors only)",
+			"target", target, "base", overrides[target].String())
+	}
 	// The OIDC front door's own pages (error pages, "signed out") wear the
 	// sign-in experience's branding too.
 	oidc.New(oidc.Options{
@@ -35,6 +46,12 @@ func (d *Deployment) Mount(srv *server.Server, m *metrics.Metrics, logger *slog.
 		Sessions: d.Sessions, Interactions: d.Interactions, Metrics: m, Logger: logger, Now: now,
 	}).Routes(brandedMux{srv, pages.Brand})
 	pages.Routes(srv)
+	// The Management API (/api, Logto's shapes).
+	mgmt.New(mgmt.Options{
+		Issuer: cfg.Issuer(), Keys: d.Keys, Store: d.Store, Applications: d.Applications, Accounts: d.Accounts,
+		SignInExperience: d.SignInExperience, Logger: logger, Now: now,
+		Connectors: d.Connectors,
+	}).Routes(srv)
 }
 
 // brandedMux registers handlers on a server, those of the browser-facing

@@ -31,6 +31,10 @@ type Config struct {
 	SMSWebhookURL   string        // --sms-webhook-url / MONBAN_SMS_WEBHOOK_URL
 	WebhookSecret   string        // --webhook-secret / MONBAN_WEBHOOK_SECRET
 	MaxQueueWait    time.Duration // --max-queue-wait / MONBAN_MAX_QUEUE_WAIT, default 20ms
+	// ConnectorEndpointOverrides: --connector-endpoint-overrides /
+	// MONBAN_CONNECTOR_ENDPOINT_OVERRIDES, "target=base-URL,..." (see
+	// EndpointOverrides); "" by default.
+	ConnectorEndpointOverrides string
 }
 
 // Default returns the built-in defaults. They suit a developer running

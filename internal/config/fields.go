@@ -74,6 +74,8 @@ var fields = []*field{
 		func(c *Config) *string { return &c.WebhookSecret }),
 	durationField("max-queue-wait", "how long a request waits for a free slot before 429, as a Go `duration`",
 		func(c *Config) *time.Duration { return &c.MaxQueueWait }),
+	stringField("connector-endpoint-overrides", "comma-separated `list` of target=base-URL pairs pointing a social connector's upstream URLs at another host (tests, mirrors), e.g. patreon=http://127.0.0.1:9000",
+		func(c *Config) *string { return &c.ConnectorEndpointOverrides }),
 }
 
 // fieldsByKey finds a field by its config file key. The config flag is left

@@ -99,6 +99,9 @@ func (c Config) Validate() error {
 			bad(name, "must be an https URL (http is accepted outside production)")
 		}
 	}
+	if _, err := ParseEndpointOverrides(c.ConnectorEndpointOverrides); err != nil {
+		bad("connector-endpoint-overrides", "%s", err.Error())
+	}
 	if c.MaxInFlight < 0 {
 		bad("max-in-flight", "must be 0 (32 per CPU) or more, got %d", c.MaxInFlight)
 	}

@@ -26,6 +26,7 @@ import (
 
 	"github.com/monban-dev/monban/internal/account"
 	"github.com/monban-dev/monban/internal/application"
+	"github.com/monban-dev/monban/internal/connector"
 	"github.com/monban-dev/monban/internal/i18n"
 	"github.com/monban-dev/monban/internal/interaction"
 	"github.com/monban-dev/monban/internal/server"
@@ -55,6 +56,12 @@ type Pages struct {
 	// Social lists the social connectors that can be shown as "Continue
 	// with X" buttons; nil means none (see social.go).
 	Social SocialConnectors
+	// Connectors runs social sign-in (/sign-in/social/{target} and
+	// /callback/{connectorId}, social_flow.go); nil means none.
+	Connectors *connector.Service
+	// Endpoint is the public URL (with the base path), for the connectors'
+	// redirect URIs {Endpoint}/callback/{connectorId}.
+	Endpoint string
 	// Base is the endpoint's path prefix, "" or e.g. "/auth". The server
 	// strips it before routing; links, form actions and redirects add it.
 	Base string
@@ -105,6 +112,7 @@ func (p *Pages) Routes(mux interface {
 	handle("POST /consent", p.consent)
 	handle("GET /signed-in", p.signedIn)
 	handle("GET /custom.css", p.customCSS)
+	p.socialRoutes(handle)
 	static := web.StaticHandler()
 	mux.HandleFunc("GET /static/", static.ServeHTTP)
 }

@@ -43,7 +43,9 @@ type signInData struct {
 	// Error is the form's error, translated; "" for none. Notice is a
 	// success message (role="status").
 	Error, Notice string
-	Summary       []string
+	// SocialError says why a social sign-in came back (social_flow.go).
+	SocialError string
+	Summary     []string
 	// View is the form: "password" (identifier and password in ONE form,
 	// as Logto shows them when password sign-in is enabled) or "code"
 	// (identifier, then a code sent to it).
@@ -86,6 +88,7 @@ func (p *Pages) signInForm(w http.ResponseWriter, r *http.Request) {
 	if key, ok := notices[r.URL.Query().Get("notice")]; ok {
 		d.Notice = v.tr.T(key)
 	}
+	d.SocialError = p.socialMessage(r, v)
 	web.Render(w, r, http.StatusOK, "sign-in", d)
 }
 

@@ -54,6 +54,9 @@ type Options struct {
 	// Experience, when set, is a PATCH of the sign-in experience (Logto's
 	// /api/sign-in-exp body) applied before the server starts.
 	Experience string
+	// ConnectorEndpointOverrides is --connector-endpoint-overrides, e.g.
+	// "patreon=http://127.0.0.1:PORT" to point a connector at a fake.
+	ConnectorEndpointOverrides string
 }
 
 // New starts a deployment in t's temporary directory.
@@ -67,6 +70,7 @@ func New(t testing.TB, o Options) *Env {
 	cfg.DataDir = t.TempDir()
 	cfg.Endpoint = "http://" + ln.Addr().String() + o.BasePath
 	cfg.Database = o.Postgres
+	cfg.ConnectorEndpointOverrides = o.ConnectorEndpointOverrides
 	if o.Postgres != "" {
 		cfg.MasterSecret = "test-master-secret-0123456789-abcdefghijklmnop"
 	}

@@ -1,0 +1,114 @@
+package mgmt
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/monban-dev/monban/internal/store"
+)
+
+// tokenClaims are the access token's claims the API checks.
+type tokenClaims struct {
+	Sub      string          `json:"sub"`
+	EXP      int64           `json:"exp"`
+	Scope    string          `json:"scope"`
+	ClientID string          `json:"client_id"`
+	Iss      string          `json:"iss"`
+	Aud      json.RawMessage `json:"aud"`
+}
+
+// audiences reads aud as a string or an array of strings (RFC 7519 §4.1.3).
+func (c tokenClaims) audiences() []string {
+	var one string
+	if json.Unmarshal(c.Aud, &one) == nil {
+		return []string{one}
+	}
+	var many []string
+	_ = json.Unmarshal(c.Aud, &many)
+	return many
+}
+
+// authenticated lets a request through only with a live at+jwt for the
+// Management API resource carrying the scope "all", issued to a
+// machine-to-machine application that still has Management API access.
+func (a *API) authenticated(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+		tok = strings.TrimSpace(tok)
+		if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
+			a.unauthorized(w, "Authorization header is missing or is not a Bearer token.")
+			return
+		}
+		c, ok := a.verify(tok)
+		if !ok {
+			a.unauthorized(w, "The access token is invalid or has expired.")
+			return
+		}
+		if !slices.Contains(c.audiences(), Indicator) {
+			a.unauthorized(w, "The access token is not for the Management API.")
+			return
+		}
+		if !slices.Contains(strings.Fields(c.Scope), ScopeAll) {
+			writeJSONError(w, http.StatusForbidden, "auth.forbidden", "The access token lacks the scope all.", nil)
+			return
+		}
+		// The application's access may have been withdrawn since the token
+		// was issued.
+		app, err := a.o.Store.GetApplication(r.Context(), c.ClientID)
+		if errors.Is(err, store.ErrNotFound) {
+			a.unauthorized(w, "The access token's application no longer exists.")
+			return
+		}
+		if err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+		if !app.ManagementAPIAccess {
+			writeJSONError(w, http.StatusForbidden, "auth.forbidden", "The application has no Management API access.", nil)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (a *API) unauthorized(w http.ResponseWriter, msg string) {
+	w.Header().Set("WWW-Authenticate", `Bearer realm="Monban Management API", error="invalid_token"`)
+	writeJSONError(w, http.StatusUnauthorized, "auth.unauthorized", msg, nil)
+}
+
+// verify checks the token's signature, header typ, issuer and expiry.
+func (a *API) verify(tok string) (tokenClaims, bool) {
+	if a.o.Keys == nil || strings.Count(tok, ".") != 2 || !isAccessTokenJWT(tok) {
+		return tokenClaims{}, false
+	}
+	body, err := a.o.Keys.Verify(tok)
+	if err != nil {
+		return tokenClaims{}, false
+	}
+	var c tokenClaims
+	if json.Unmarshal(body, &c) != nil || c.Iss != a.o.Issuer || c.EXP == 0 || a.o.Now().Unix() >= c.EXP {
+		return tokenClaims{}, false
+	}
+	return c, true
+}
+
+// isAccessTokenJWT reports whether the JWS header's typ says at+jwt
+// (RFC 9068): ID tokens are signed by the same keys and must not pass.
+func isAccessTokenJWT(tok string) bool {
+	seg, _, _ := strings.Cut(tok, ".")
+	raw, err := base64.RawURLEncoding.DecodeString(seg)
+	if err != nil {
+		return false
+	}
+	var h struct {
+		Typ string `json:"typ"`
+	}
+	if json.Unmarshal(raw, &h) != nil {
+		return false
+	}
+	return strings.EqualFold(h.Typ, "at+jwt") || strings.EqualFold(h.Typ, "application/at+jwt")
+}

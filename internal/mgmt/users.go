@@ -1,0 +1,157 @@
+package mgmt
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"github.com/monban-dev/monban/internal/account"
+	"github.com/monban-dev/monban/internal/store"
+	"github.com/monban-dev/monban/internal/validate"
+)
+
+type identityJSON struct {
+	UserID  string         `json:"userId"`
+	Details map[string]any `json:"details"`
+}
+
+// userJSON is Logto's user response; it never carries the password digest.
+type userJSON struct {
+	ID           string                  `json:"id"`
+	Username     *string                 `json:"username"`
+	PrimaryEmail *string                 `json:"primaryEmail"`
+	PrimaryPhone *string                 `json:"primaryPhone"`
+	Name         *string                 `json:"name"`
+	Avatar       *string                 `json:"avatar"`
+	CustomData   map[string]any          `json:"customData"`
+	Identities   map[string]identityJSON `json:"identities"`
+	Profile      map[string]any          `json:"profile"`
+	HasPassword  bool                    `json:"hasPassword"`
+	IsSuspended  bool                    `json:"isSuspended"`
+	LastSignInAt *int64                  `json:"lastSignInAt"`
+	CreatedAt    int64                   `json:"createdAt"`
+	UpdatedAt    int64                   `json:"updatedAt"`
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func (a *API) toUserJSON(ctx context.Context, u *store.User) (userJSON, error) {
+	out := userJSON{
+		ID: u.ID, Username: optional(u.Username), PrimaryEmail: optional(u.PrimaryEmail),
+		PrimaryPhone: optional(u.PrimaryPhone), Name: optional(u.Name), Avatar: optional(u.Avatar),
+		CustomData: u.CustomData, Profile: u.Profile, HasPassword: u.PasswordHash != "", IsSuspended: u.IsSuspended,
+		CreatedAt: u.CreatedAt.UnixMilli(), UpdatedAt: u.UpdatedAt.UnixMilli(), Identities: map[string]identityJSON{},
+	}
+	if u.LastSignInAt != nil {
+		ms := u.LastSignInAt.UnixMilli()
+		out.LastSignInAt = &ms
+	}
+	if out.CustomData == nil {
+		out.CustomData = map[string]any{}
+	}
+	if out.Profile == nil {
+		out.Profile = map[string]any{}
+	}
+	ids, err := a.o.Store.ListUserIdentities(ctx, u.ID)
+	if err != nil {
+		return userJSON{}, err
+	}
+	for _, i := range ids {
+		d := i.Details
+		if d == nil {
+			d = map[string]any{}
+		}
+		out.Identities[i.Target] = identityJSON{UserID: i.UpstreamID, Details: d}
+	}
+	return out, nil
+}
+
+// POST /api/users {username?, password?, primaryEmail?, primaryPhone?,
+// name?, avatar?, customData?, profile?}
+func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Username     string         `json:"username"`
+		Password     string         `json:"password"`
+		PrimaryEmail string         `json:"primaryEmail"`
+		PrimaryPhone string         `json:"primaryPhone"`
+		Name         string         `json:"name"`
+		Avatar       string         `json:"avatar"`
+		CustomData   map[string]any `json:"customData"`
+		Profile      map[string]any `json:"profile"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if in.Avatar != "" {
+		if u, err := url.Parse(in.Avatar); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return validate.Errors{{Field: "avatar", Code: "user.invalid_avatar", Message: "must be an http(s) URL"}}
+		}
+	}
+	ctx := r.Context()
+	u, err := a.o.Accounts.CreateUser(ctx, account.NewUser{Username: in.Username, Password: in.Password,
+		PrimaryEmail: in.PrimaryEmail, PrimaryPhone: in.PrimaryPhone, Name: in.Name})
+	if err != nil {
+		return err
+	}
+	if in.Avatar != "" || len(in.CustomData) > 0 || len(in.Profile) > 0 {
+		u.Avatar = in.Avatar
+		if in.CustomData != nil {
+			u.CustomData = in.CustomData
+		}
+		if in.Profile != nil {
+			u.Profile = in.Profile
+		}
+		if err := a.o.Store.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+	}
+	out, err := a.toUserJSON(ctx, u)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// GET /api/users/{id}
+func (a *API) getUser(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	u, err := a.o.Store.GetUser(r.Context(), id)
+	if err != nil {
+		return withID(err, id)
+	}
+	out, err := a.toUserJSON(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// GET /api/users (page, page_size; Total-Number)
+func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
+	p, paged, err := pageOf(r)
+	if err != nil {
+		return err
+	}
+	if !paged { // Logto always pages users
+		p = store.Page{Number: 1, Size: defaultPageSize}
+	}
+	users, total, err := a.o.Store.ListUsers(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	out := make([]userJSON, len(users))
+	for i, u := range users {
+		if out[i], err = a.toUserJSON(r.Context(), u); err != nil {
+			return err
+		}
+	}
+	writeList(w, total, out)
+	return nil
+}
