@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -128,6 +129,7 @@ type seedScenario struct {
 	bin, dataDir, endpoint string
 	fake                   *patreontest.Fake
 	serveOut               *syncBuffer
+	token                  string
 }
 
 func (s *seedScenario) admin(t *testing.T, args ...string) map[string]any {
@@ -169,20 +171,23 @@ func newSeedScenario(t *testing.T) *seedScenario {
 	ln.Close()
 	s.endpoint = fmt.Sprintf("http://localhost:%d", port)
 
-	// Console steps of the guide, by CLI: the app, Patreon, the experience.
-	app := s.admin(t, "create-app", "--type", "traditional", "--name", "Bookstore",
-		"--redirect-uri", seedCallback, "--post-logout-redirect-uri", seedURL+"/")
-	conn := s.admin(t, "create-connector", "--connector-id", "patreon-universal",
-		"--config", fmt.Sprintf(`{"clientId": %q, "clientSecret": %q}`, s.fake.ClientID, s.fake.ClientSecret))
-	s.admin(t, "patch-sign-in-exp", "--json",
-		`{"socialSignInConnectorTargets": ["patreon"], "signUp": {"identifiers": [], "password": false, "verify": false}}`)
-	// Patreon's client has exactly the callback URL the README asks for.
-	s.fake.Set(func(f *patreontest.Fake) { f.RegisteredRedirectURI = s.endpoint + "/callback/" + conn["id"].(string) })
-
 	serve := exec.Command(s.bin, "serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--endpoint", s.endpoint, "--data-dir", s.dataDir)
 	serve.Env = cleanEnv("MONBAN_CONNECTOR_ENDPOINT_OVERRIDES=patreon=" + s.fake.URL)
 	s.serveOut = startCmd(t, "monban serve", serve)
 	waitHTTP(t, fmt.Sprintf("http://127.0.0.1:%d/healthz", port))
+
+	// The guide's console steps, over the Management API exactly as a Logto
+	// user's script would do them: the Flask app, Patreon, the experience.
+	m2m := s.admin(t, "create-m2m-app", "--name", "setup script")
+	s.token = s.managementToken(t, m2m["id"].(string), m2m["secret"].(string))
+	app := s.api(t, "POST", "/api/applications", `{"name": "Bookstore", "type": "Traditional",
+		"oidcClientMetadata": {"redirectUris": ["`+seedCallback+`"], "postLogoutRedirectUris": ["`+seedURL+`/"]}}`)
+	conn := s.api(t, "POST", "/api/connectors", fmt.Sprintf(`{"connectorId": "patreon-universal", "config": {"clientId": %q, "clientSecret": %q}}`,
+		s.fake.ClientID, s.fake.ClientSecret))
+	s.api(t, "PATCH", "/api/sign-in-exp",
+		`{"socialSignInConnectorTargets": ["patreon"], "signUp": {"identifiers": [], "password": false, "verify": false}}`)
+	// Patreon's client has exactly the callback URL the README asks for.
+	s.fake.Set(func(f *patreontest.Fake) { f.RegisteredRedirectURI = s.endpoint + "/callback/" + conn["id"].(string) })
 
 	seed := exec.Command(py, "seed_app.py")
 	seed.Dir = filepath.Join(repoRoot(t), "tests", "python")
@@ -191,6 +196,51 @@ func newSeedScenario(t *testing.T) *seedScenario {
 	startCmd(t, "seed_app.py", seed)
 	waitHTTP(t, seedURL+"/")
 	return s
+}
+
+// managementToken gets a Management API token with client_credentials, as
+// Logto's docs describe.
+func (s *seedScenario) managementToken(t *testing.T, id, secret string) string {
+	t.Helper()
+	form := url.Values{"grant_type": {"client_credentials"}, "resource": {"https://default.logto.app/api"}, "scope": {"all"}}
+	req, _ := http.NewRequest("POST", s.endpoint+"/oidc/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(id, secret)
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	s.do(t, req, &tok)
+	if tok.AccessToken == "" {
+		t.Fatal("no Management API token")
+	}
+	return tok.AccessToken
+}
+
+// api calls the Management API with the token and decodes the JSON answer.
+func (s *seedScenario) api(t *testing.T, method, path, body string) map[string]any {
+	t.Helper()
+	req, _ := http.NewRequest(method, s.endpoint+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	out := map[string]any{}
+	s.do(t, req, &out)
+	return out
+}
+
+func (s *seedScenario) do(t *testing.T, req *http.Request, v any) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode/100 != 2 {
+		t.Fatalf("%s %s: %d %s", req.Method, req.URL.Path, resp.StatusCode, b)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s %s: %v in %s", req.Method, req.URL.Path, err, b)
+	}
 }
 
 // store opens the deployment's database (as `monban admin` does, while
