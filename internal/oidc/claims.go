@@ -60,7 +60,7 @@ func userClaims(u *store.User, scopes []string, forIDToken bool) map[string]any 
 			c["custom_data"] = u.CustomData
 		}
 		if has("identities") {
-			c["identities"] = map[string]any{} // the connectors issue fills these
+			c["identities"] = map[string]any{} // filled from the store by the userinfo endpoint
 			c["sso_identities"] = []any{}
 		}
 	}

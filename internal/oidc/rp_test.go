@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
@@ -129,5 +130,43 @@ func TestClientCredentialsAndIntrospection(t *testing.T) {
 	code, e = postForm(t, env.Issuer+"/token", url.Values{"grant_type": {"client_credentials"}}, m2m.ID, "wrong")
 	if code != 401 || e["error"] != "invalid_client" {
 		t.Fatalf("wrong secret: %d %v", code, e)
+	}
+}
+
+// TestUserinfoIdentities: the identities scope gives Logto's
+// {target: {userId, details}} from the user's linked accounts.
+func TestUserinfoIdentities(t *testing.T) {
+	ctx := context.Background()
+	env := testenv.New(t, testenv.Options{})
+	app, secret := env.App(store.AppTraditional, redirect)
+	u := env.User("alice", "correct horse battery")
+	if err := env.D.Store.PutIdentity(ctx, &store.Identity{UserID: u.ID, Target: "patreon", UpstreamID: "p-42",
+		Details: map[string]any{"email": "alice@patreon.example"}, CreatedAt: time.Now(), UpdatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	q := url.Values{"client_id": {app.ID}, "redirect_uri": {redirect}, "response_type": {"code"},
+		"scope": {"openid identities"}, "state": {"s"}}
+	cb, err := env.Authorize(testenv.Browser(), env.Issuer+"/auth?"+q.Encode(), "alice", "correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tok := postForm(t, env.Issuer+"/token", url.Values{"grant_type": {"authorization_code"}, "code": {cb.Query().Get("code")},
+		"redirect_uri": {redirect}}, app.ID, secret)
+	req, _ := http.NewRequest("GET", env.Issuer+"/me", nil)
+	req.Header.Set("Authorization", "Bearer "+tok["access_token"].(string))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var ui struct {
+		Identities map[string]struct {
+			UserID  string         `json:"userId"`
+			Details map[string]any `json:"details"`
+		} `json:"identities"`
+	}
+	json.NewDecoder(resp.Body).Decode(&ui)
+	if got := ui.Identities["patreon"]; got.UserID != "p-42" || got.Details["email"] != "alice@patreon.example" {
+		t.Fatalf("identities claim = %+v", ui.Identities)
 	}
 }

@@ -3,6 +3,7 @@ package oidc
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/monban-dev/monban/internal/store"
@@ -46,7 +47,22 @@ func (p *Provider) handleUserinfo(w http.ResponseWriter, r *http.Request) {
 		p.writeJSONError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, userClaims(u, strings.Fields(c.Scope), false))
+	scopes := strings.Fields(c.Scope)
+	claims := userClaims(u, scopes, false)
+	if slices.Contains(scopes, "identities") {
+		// Logto's shape: {target: {userId, details}}.
+		ids, err := p.o.Store.ListUserIdentities(r.Context(), u.ID)
+		if err != nil {
+			p.writeJSONError(w, r, err)
+			return
+		}
+		m := map[string]any{}
+		for _, id := range ids {
+			m[id.Target] = map[string]any{"userId": id.UpstreamID, "details": id.Details}
+		}
+		claims["identities"] = m
+	}
+	writeJSON(w, http.StatusOK, claims)
 }
 
 func bearerToken(r *http.Request) string {
