@@ -143,6 +143,16 @@ func (s *Service) AddSecret(ctx context.Context, appID, name string, expiresAt *
 		return nil, "", validate.FieldError{Field: "type", Code: "application.public_client_secret",
 			Message: string(app.Type) + " applications are public clients and have no secrets"}
 	}
+	existing, err := s.Store.ListApplicationSecrets(ctx, appID)
+	if err != nil {
+		return nil, "", err
+	}
+	for _, sec := range existing {
+		if sec.Name == strings.TrimSpace(name) {
+			return nil, "", validate.FieldError{Field: "name", Code: "application.secret_name_already_in_use",
+				Message: "this application already has a secret with this name"}
+		}
+	}
 	return addSecret(ctx, s.Store, appID, strings.TrimSpace(name), expiresAt, s.now())
 }
 
@@ -194,4 +204,98 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// Patch is a partial update of an application; nil members are left as
+// they are. Names follow Logto's API.
+type Patch struct {
+	Name                   *string
+	Description            *string
+	RedirectURIs           *[]string
+	PostLogoutRedirectURIs *[]string
+	CORSAllowedOrigins     *[]string
+	CustomData             map[string]any // nil: unchanged
+}
+
+// Update applies p to the application with that id, validating the result
+// as Create does. Nothing is written when it fails.
+func (s *Service) Update(ctx context.Context, appID string, p Patch) (*store.Application, error) {
+	for range 3 { // a concurrent change bumps the version: retry
+		app, err := s.Store.GetApplication(ctx, appID)
+		if err != nil {
+			return nil, err
+		}
+		if p.Name != nil {
+			app.Name = *p.Name
+		}
+		if p.Description != nil {
+			app.Description = *p.Description
+		}
+		if p.RedirectURIs != nil {
+			app.RedirectURIs = nonNil(*p.RedirectURIs)
+		}
+		if p.PostLogoutRedirectURIs != nil {
+			app.PostLogoutRedirectURIs = nonNil(*p.PostLogoutRedirectURIs)
+		}
+		if p.CORSAllowedOrigins != nil {
+			app.CORSAllowedOrigins = nonNil(*p.CORSAllowedOrigins)
+		}
+		if p.CustomData != nil {
+			app.CustomData = p.CustomData
+		}
+		if err := s.validate(NewApplication{Name: app.Name, Type: app.Type, RedirectURIs: app.RedirectURIs,
+			PostLogoutRedirectURIs: app.PostLogoutRedirectURIs, CORSAllowedOrigins: app.CORSAllowedOrigins}); err != nil {
+			return nil, err
+		}
+		app.Name = strings.TrimSpace(app.Name)
+		app.UpdatedAt = s.now()
+		err = s.Store.UpdateApplication(ctx, app)
+		if errors.Is(err, store.ErrStale) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("update application: %w", err)
+		}
+		return app, nil
+	}
+	return nil, fmt.Errorf("update application: %w", store.ErrStale)
+}
+
+// Delete removes the application and everything issued to it
+// (store.ErrNotFound if none).
+func (s *Service) Delete(ctx context.Context, appID string) error {
+	return s.Store.DeleteApplication(ctx, appID)
+}
+
+// Secrets lists the application's secrets (hashes and hints only: the full
+// values were shown once, at creation).
+func (s *Service) Secrets(ctx context.Context, appID string) ([]*store.ApplicationSecret, error) {
+	if _, err := s.Store.GetApplication(ctx, appID); err != nil {
+		return nil, err
+	}
+	return s.Store.ListApplicationSecrets(ctx, appID)
+}
+
+// ErrSecretNotFound: the application has no secret of that name.
+var ErrSecretNotFound = errors.New("application: no secret of that name")
+
+// DeleteSecret removes the application's secret named name
+// (store.ErrNotFound for an unknown application, ErrSecretNotFound for an
+// unknown name).
+func (s *Service) DeleteSecret(ctx context.Context, appID, name string) error {
+	return s.Store.InTx(ctx, func(tx store.Store) error {
+		if _, err := tx.GetApplication(ctx, appID); err != nil {
+			return err
+		}
+		secrets, err := tx.ListApplicationSecrets(ctx, appID)
+		if err != nil {
+			return err
+		}
+		for _, sec := range secrets {
+			if sec.Name == name {
+				return tx.DeleteApplicationSecret(ctx, appID, sec.ID)
+			}
+		}
+		return ErrSecretNotFound
+	})
 }

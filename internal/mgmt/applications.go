@@ -2,7 +2,9 @@ package mgmt
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/monban-dev/monban/internal/application"
 	"github.com/monban-dev/monban/internal/store"
@@ -125,5 +127,126 @@ func (a *API) listApplications(w http.ResponseWriter, r *http.Request) error {
 		out[i] = toApplicationJSON(app)
 	}
 	writeList(w, total, out)
+	return nil
+}
+
+// PATCH /api/applications/{id} {name?, description?, oidcClientMetadata?:
+// {redirectUris?, postLogoutRedirectUris?}, customClientMetadata?:
+// {corsAllowedOrigins?}, customData?}: validated as at creation.
+func (a *API) patchApplication(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	var in struct {
+		Name               *string `json:"name"`
+		Description        *string `json:"description"`
+		OIDCClientMetadata *struct {
+			RedirectURIs           *[]string `json:"redirectUris"`
+			PostLogoutRedirectURIs *[]string `json:"postLogoutRedirectUris"`
+		} `json:"oidcClientMetadata"`
+		CustomClientMetadata *struct {
+			CORSAllowedOrigins *[]string `json:"corsAllowedOrigins"`
+		} `json:"customClientMetadata"`
+		CustomData map[string]any `json:"customData"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	p := application.Patch{Name: in.Name, Description: in.Description, CustomData: in.CustomData}
+	if m := in.OIDCClientMetadata; m != nil {
+		p.RedirectURIs, p.PostLogoutRedirectURIs = m.RedirectURIs, m.PostLogoutRedirectURIs
+	}
+	if m := in.CustomClientMetadata; m != nil {
+		p.CORSAllowedOrigins = m.CORSAllowedOrigins
+	}
+	app, err := a.o.Applications.Update(r.Context(), id, p)
+	if err != nil {
+		return withID(err, id)
+	}
+	writeJSON(w, http.StatusOK, toApplicationJSON(app))
+	return nil
+}
+
+// DELETE /api/applications/{id}: 204.
+func (a *API) deleteApplication(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	if err := a.o.Applications.Delete(r.Context(), id); err != nil {
+		return withID(err, id)
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// secretJSON is Logto's application secret. Value is in full only in the
+// creation's answer; lists show it masked (only a hash is stored).
+type secretJSON struct {
+	ApplicationID string `json:"applicationId"`
+	Name          string `json:"name"`
+	Value         string `json:"value"`
+	CreatedAt     int64  `json:"createdAt"`
+	ExpiresAt     *int64 `json:"expiresAt"`
+}
+
+func toSecretJSON(s *store.ApplicationSecret, value string) secretJSON {
+	if value == "" {
+		value = "****************" + s.Hint
+	}
+	out := secretJSON{ApplicationID: s.ApplicationID, Name: s.Name, Value: value, CreatedAt: s.CreatedAt.UnixMilli()}
+	if s.ExpiresAt != nil {
+		ms := s.ExpiresAt.UnixMilli()
+		out.ExpiresAt = &ms
+	}
+	return out
+}
+
+// GET /api/applications/{id}/secrets: every secret, values masked.
+func (a *API) listSecrets(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	secrets, err := a.o.Applications.Secrets(r.Context(), id)
+	if err != nil {
+		return withID(err, id)
+	}
+	out := make([]secretJSON, len(secrets))
+	for i, s := range secrets {
+		out[i] = toSecretJSON(s, "")
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// POST /api/applications/{id}/secrets {name, expiresAt?}: the secret, its
+// value in full this once. expiresAt is epoch milliseconds, as Logto.
+func (a *API) createSecret(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	var in struct {
+		Name      string `json:"name"`
+		ExpiresAt *int64 `json:"expiresAt"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	var exp *time.Time
+	if in.ExpiresAt != nil {
+		t := time.UnixMilli(*in.ExpiresAt).UTC()
+		exp = &t
+	}
+	sec, value, err := a.o.Applications.AddSecret(r.Context(), id, in.Name, exp)
+	if err != nil {
+		return withID(err, id)
+	}
+	writeJSON(w, http.StatusCreated, toSecretJSON(sec, value))
+	return nil
+}
+
+// DELETE /api/applications/{id}/secrets/{name}: 204.
+func (a *API) deleteSecret(w http.ResponseWriter, r *http.Request) error {
+	id, name := r.PathValue("id"), r.PathValue("name")
+	err := a.o.Applications.DeleteSecret(r.Context(), id, name)
+	if errors.Is(err, application.ErrSecretNotFound) {
+		return &apiError{Status: http.StatusNotFound, Code: "entity.not_found",
+			Message: fmt.Sprintf("The application has no secret named %q.", name), Data: map[string]string{"name": name}}
+	}
+	if err != nil {
+		return withID(err, id)
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

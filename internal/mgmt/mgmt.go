@@ -15,6 +15,7 @@ import (
 	"github.com/monban-dev/monban/internal/application"
 	"github.com/monban-dev/monban/internal/connector"
 	"github.com/monban-dev/monban/internal/keys"
+	"github.com/monban-dev/monban/internal/rbac"
 	"github.com/monban-dev/monban/internal/signinexp"
 	"github.com/monban-dev/monban/internal/store"
 )
@@ -47,7 +48,10 @@ type Options struct {
 	Accounts         *account.Service
 	SignInExperience *signinexp.Service
 	Connectors       Connectors
-	Logger           *slog.Logger
+	// RBAC manages API resources; when nil, the /api/resources routes are
+	// not registered.
+	RBAC   *rbac.Service
+	Logger *slog.Logger
 	// Now is the clock for token expiry; nil means time.Now.
 	Now func() time.Time
 }
@@ -92,10 +96,29 @@ func (a *API) Routes(mux interface{ Handle(string, http.Handler) }) {
 	h("GET /api/applications", a.listApplications)
 	h("POST /api/applications", a.createApplication)
 	h("GET /api/applications/{id}", a.getApplication)
+	h("PATCH /api/applications/{id}", a.patchApplication)
+	h("DELETE /api/applications/{id}", a.deleteApplication)
+	h("GET /api/applications/{id}/secrets", a.listSecrets)
+	h("POST /api/applications/{id}/secrets", a.createSecret)
+	h("DELETE /api/applications/{id}/secrets/{name}", a.deleteSecret)
 
 	h("GET /api/users", a.listUsers)
 	h("POST /api/users", a.createUser)
 	h("GET /api/users/{id}", a.getUser)
+	h("PATCH /api/users/{id}", a.patchUser)
+	h("DELETE /api/users/{id}", a.deleteUser)
+	h("PATCH /api/users/{id}/password", a.setPassword)
+	h("POST /api/users/{id}/password/verify", a.verifyPassword)
+	h("GET /api/users/{id}/custom-data", a.getCustomData)
+	h("PATCH /api/users/{id}/custom-data", a.patchCustomData)
+	h("PATCH /api/users/{id}/is-suspended", a.setSuspended)
+	h("DELETE /api/users/{id}/identities/{target}", a.deleteIdentity)
+
+	if a.o.RBAC != nil {
+		h("GET /api/resources", a.listResources)
+		h("POST /api/resources", a.createResource)
+		h("GET /api/resources/{id}", a.getResource)
+	}
 }
 
 // handle turns a handler returning an error into an http.Handler that

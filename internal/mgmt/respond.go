@@ -97,7 +97,8 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 // isConflict reports whether a field error's code is one Logto answers
 // with 422: the input is well formed but clashes with what exists.
 func isConflict(code string) bool {
-	return strings.HasSuffix(code, "_already_in_use") || code == "connector.multiple_instances_not_supported"
+	return strings.HasSuffix(code, "_already_in_use") || code == "resource.indicator_in_use" ||
+		code == "connector.multiple_instances_not_supported"
 }
 
 func capitalize(s string) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/monban-dev/monban/internal/account"
 	"github.com/monban-dev/monban/internal/store"
@@ -133,7 +134,8 @@ func (a *API) getUser(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// GET /api/users (page, page_size; Total-Number)
+// GET /api/users (page, page_size; Total-Number; search: a case-insensitive
+// substring of username, email, phone or name)
 func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
 	p, paged, err := pageOf(r)
 	if err != nil {
@@ -142,7 +144,13 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if !paged { // Logto always pages users
 		p = store.Page{Number: 1, Size: defaultPageSize}
 	}
-	users, total, err := a.o.Store.ListUsers(r.Context(), p)
+	var users []*store.User
+	var total int64
+	if q := strings.Trim(strings.TrimSpace(r.URL.Query().Get("search")), "%"); q != "" {
+		users, total, err = a.o.Store.SearchUsers(r.Context(), q, p)
+	} else {
+		users, total, err = a.o.Store.ListUsers(r.Context(), p)
+	}
 	if err != nil {
 		return err
 	}

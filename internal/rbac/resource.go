@@ -66,3 +66,13 @@ func (s *Service) CreateResource(ctx context.Context, in NewResource) (*store.Re
 	}
 	return r, err
 }
+
+// ListResources returns every resource.
+func (s *Service) ListResources(ctx context.Context) ([]*store.Resource, error) {
+	return s.Store.ListResources(ctx)
+}
+
+// GetResource returns the resource with that id (store.ErrNotFound if none).
+func (s *Service) GetResource(ctx context.Context, id string) (*store.Resource, error) {
+	return s.Store.GetResource(ctx, id)
+}

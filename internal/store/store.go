@@ -184,6 +184,10 @@ type Users interface {
 	GetUserByEmail(ctx context.Context, email string) (*User, error)
 	GetUserByPhone(ctx context.Context, phone string) (*User, error)
 	ListUsers(ctx context.Context, page Page) ([]*User, int64, error)
+	// SearchUsers returns a page, in creation order, of the users whose
+	// username, primary email, primary phone or name contains query
+	// (case-insensitive substring), and the total count of matches.
+	SearchUsers(ctx context.Context, query string, page Page) ([]*User, int64, error)
 	// UpdateUser writes u if u.Version is current, and increments u.Version.
 	UpdateUser(ctx context.Context, u *User) error
 	DeleteUser(ctx context.Context, id string) error

@@ -97,6 +97,35 @@ func (s *Store) ListUsers(ctx context.Context, page store.Page) ([]*store.User, 
 	return out, total, s.wrap("list users", rows.Err())
 }
 
+// SearchUsers matches query as a case-insensitive substring of username,
+// email, phone or name. LIKE's wildcards in query are escaped.
+func (s *Store) SearchUsers(ctx context.Context, query string, page store.Page) ([]*store.User, int64, error) {
+	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(query))
+	pat := "%" + esc + "%"
+	where := ` WHERE LOWER(COALESCE(username, '')) LIKE ? ESCAPE '\' OR LOWER(COALESCE(primary_email, '')) LIKE ? ESCAPE '\'
+		OR LOWER(COALESCE(primary_phone, '')) LIKE ? ESCAPE '\' OR LOWER(COALESCE(name, '')) LIKE ? ESCAPE '\'`
+	var total int64
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM users`+where, pat, pat, pat, pat).Scan(&total); err != nil {
+		return nil, 0, s.wrap("count user search", err)
+	}
+	limit, offset := pageArgs(page.Number, page.Size)
+	rows, err := s.query(ctx, `SELECT `+userColumns+` FROM users`+where+` ORDER BY created_at, id LIMIT ? OFFSET ?`,
+		pat, pat, pat, pat, limit, offset)
+	if err != nil {
+		return nil, 0, s.wrap("search users", err)
+	}
+	defer rows.Close()
+	out := []*store.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, 0, s.wrap("search users", err)
+		}
+		out = append(out, u)
+	}
+	return out, total, s.wrap("search users", rows.Err())
+}
+
 func (s *Store) UpdateUser(ctx context.Context, u *store.User) error {
 	u.UpdatedAt = u.UpdatedAt.UTC().Truncate(time.Microsecond)
 	op := fmt.Sprintf("update user %q", u.ID)

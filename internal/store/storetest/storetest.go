@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ApplicationSecrets", testApplicationSecrets},
 		{"Users", testUsers},
 		{"UsersCaseInsensitive", testUsersCaseInsensitive},
+		{"SearchUsers", testSearchUsers},
 		{"UserUpdateConflicts", testUserUpdateConflicts},
 		{"ConcurrentReadModifyWrite", testConcurrentReadModifyWrite},
 		{"TransactionRollback", testTransactionRollback},
