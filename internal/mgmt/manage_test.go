@@ -2,13 +2,9 @@ package mgmt_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -17,6 +13,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/monban-dev/monban/internal/store"
+	"github.com/monban-dev/monban/internal/storetesting"
 	"github.com/monban-dev/monban/internal/testenv"
 )
 
@@ -29,44 +26,7 @@ func TestManagementRoutes(t *testing.T) {
 // TestManagementRoutesPostgres is the same on PostgreSQL, in a schema of
 // its own, when MONBAN_TEST_POSTGRES_DSN is set (required under CI=true).
 func TestManagementRoutesPostgres(t *testing.T) {
-	dsn := os.Getenv("MONBAN_TEST_POSTGRES_DSN")
-	if dsn == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI=true but MONBAN_TEST_POSTGRES_DSN is not set: PostgreSQL tests must run in CI")
-		}
-		t.Skip("MONBAN_TEST_POSTGRES_DSN not set; PostgreSQL run skipped (set it to run; CI does)")
-	}
-	testManagementRoutes(t, testenv.New(t, testenv.Options{Postgres: postgresSchema(t, dsn)}))
-}
-
-// postgresSchema creates a schema for this test, dropped afterwards, and
-// returns dsn with search_path set to it.
-func postgresSchema(t *testing.T, dsn string) string {
-	t.Helper()
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "monban_test_" + hex.EncodeToString(b[:])
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		admin.Close()
-		t.Fatalf("create schema: %v", err)
-	}
-	// Registered first, so it runs after the deployment has closed.
-	t.Cleanup(func() {
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	testManagementRoutes(t, testenv.New(t, testenv.Options{Postgres: storetesting.PostgresDSN(t)}))
 }
 
 func testManagementRoutes(t *testing.T, env *testenv.Env) {
