@@ -211,7 +211,9 @@ func TestVerifyConcurrent(t *testing.T) {
 			switch {
 			case err == nil:
 				ok++
-			case errors.Is(err, ErrInvalid):
+			case errors.Is(err, ErrInvalid), errors.As(err, new(ErrLocked)):
+				// The losers' failed attempts count toward the throttle, so
+				// late ones may meet the lock instead: refused either way.
 				invalid++
 			default:
 				other = append(other, err)
@@ -221,7 +223,7 @@ func TestVerifyConcurrent(t *testing.T) {
 	close(start)
 	wg.Wait()
 	if ok != 1 || invalid != n-1 || len(other) > 0 {
-		t.Fatalf("ok=%d invalid=%d other=%v, want 1 and %d", ok, invalid, other, n-1)
+		t.Fatalf("ok=%d refused=%d other=%v, want exactly 1 success and %d refusals", ok, invalid, other, n-1)
 	}
 }
 
