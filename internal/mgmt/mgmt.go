@@ -75,52 +75,6 @@ func New(o Options) *API {
 	return &API{o: o}
 }
 
-// Routes registers every route under /api, each behind the bearer-token
-// check.
-func (a *API) Routes(mux interface{ Handle(string, http.Handler) }) {
-	h := func(pattern string, f func(http.ResponseWriter, *http.Request) error) {
-		mux.Handle(pattern, a.authenticated(a.handle(f)))
-	}
-	h("GET /api/sign-in-exp", a.getSignInExp)
-	h("PATCH /api/sign-in-exp", a.patchSignInExp)
-
-	h("GET /api/connector-factories", a.listFactories)
-	h("GET /api/connector-factories/{id}", a.getFactory)
-	if a.o.Connectors != nil {
-		h("GET /api/connectors", a.listConnectors)
-		h("POST /api/connectors", a.createConnector)
-		h("GET /api/connectors/{id}", a.getConnector)
-		h("DELETE /api/connectors/{id}", a.deleteConnector)
-	}
-
-	h("GET /api/applications", a.listApplications)
-	h("POST /api/applications", a.createApplication)
-	h("GET /api/applications/{id}", a.getApplication)
-	h("PATCH /api/applications/{id}", a.patchApplication)
-	h("DELETE /api/applications/{id}", a.deleteApplication)
-	h("GET /api/applications/{id}/secrets", a.listSecrets)
-	h("POST /api/applications/{id}/secrets", a.createSecret)
-	h("DELETE /api/applications/{id}/secrets/{name}", a.deleteSecret)
-
-	h("GET /api/users", a.listUsers)
-	h("POST /api/users", a.createUser)
-	h("GET /api/users/{id}", a.getUser)
-	h("PATCH /api/users/{id}", a.patchUser)
-	h("DELETE /api/users/{id}", a.deleteUser)
-	h("PATCH /api/users/{id}/password", a.setPassword)
-	h("POST /api/users/{id}/password/verify", a.verifyPassword)
-	h("GET /api/users/{id}/custom-data", a.getCustomData)
-	h("PATCH /api/users/{id}/custom-data", a.patchCustomData)
-	h("PATCH /api/users/{id}/is-suspended", a.setSuspended)
-	h("DELETE /api/users/{id}/identities/{target}", a.deleteIdentity)
-
-	if a.o.RBAC != nil {
-		h("GET /api/resources", a.listResources)
-		h("POST /api/resources", a.createResource)
-		h("GET /api/resources/{id}", a.getResource)
-	}
-}
-
 // handle turns a handler returning an error into an http.Handler that
 // writes the error in Logto's shape.
 func (a *API) handle(f func(http.ResponseWriter, *http.Request) error) http.Handler {
