@@ -3,7 +3,6 @@ package experience
 import (
 	"errors"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/monban-dev/monban/internal/account"
@@ -98,23 +97,10 @@ func (p *Pages) reset(w http.ResponseWriter, r *http.Request) {
 		web.Render(w, r, http.StatusForbidden, "reset-password", d)
 		return
 	}
-	kind := kindOf(identifier, kinds)
-	if !slices.Contains(kinds, kind) {
-		again(http.StatusBadRequest, v.tr.T("signin.use_identifier", "label", d.ID.Label))
-		return
-	}
-	ch := channelOf(kind)
-	to, err := verification.Normalize(ch, identifier)
-	if err != nil {
-		again(http.StatusBadRequest, v.tr.T(invalidIdentifierKey(ch)))
-		return
-	}
-	if err := p.sendCode(r, v, ch, to, verification.ForgotPassword); err != nil {
-		status, msg := p.sendProblem(w, r, v, ch, err)
+	if status, msg := p.startCode(w, r, v, identifier, kinds, d.ID.Label, verification.ForgotPassword); status != 0 {
 		again(status, msg)
 		return
 	}
-	p.setPending(w, r, pending{Purpose: verification.ForgotPassword, Channel: ch, To: to})
 	p.to(w, r, "/reset-password/verify")
 }
 

@@ -34,24 +34,33 @@ func (p *Pages) signInSendCode(w http.ResponseWriter, r *http.Request, v *view) 
 		again(http.StatusBadRequest, v.tr.T(msgAgree))
 		return
 	}
+	if status, msg := p.startCode(w, r, v, identifier, kinds, identifierField(v.tr, kinds).Label, verification.SignIn); status != 0 {
+		again(status, msg)
+		return
+	}
+	p.to(w, r, "/sign-in/verify")
+}
+
+// startCode is the shared first step of sign-in by code and password reset:
+// the identifier must be of an enabled kind and a valid address; then a
+// code is sent and the address remembered for the code page. It returns a
+// status and message to show when any of that fails, or 0.
+func (p *Pages) startCode(w http.ResponseWriter, r *http.Request, v *view, identifier string, kinds []string,
+	label string, purpose verification.Purpose) (int, string) {
 	kind := kindOf(identifier, kinds)
 	if !slices.Contains(kinds, kind) {
-		again(http.StatusBadRequest, v.tr.T("signin.use_identifier", "label", identifierField(v.tr, kinds).Label))
-		return
+		return http.StatusBadRequest, v.tr.T("signin.use_identifier", "label", label)
 	}
 	ch := channelOf(kind)
 	to, err := verification.Normalize(ch, identifier)
 	if err != nil {
-		again(http.StatusBadRequest, v.tr.T(invalidIdentifierKey(ch)))
-		return
+		return http.StatusBadRequest, v.tr.T(invalidIdentifierKey(ch))
 	}
-	if err := p.sendCode(r, v, ch, to, verification.SignIn); err != nil {
-		status, msg := p.sendProblem(w, r, v, ch, err)
-		again(status, msg)
-		return
+	if err := p.sendCode(r, v, ch, to, purpose); err != nil {
+		return p.sendProblem(w, r, v, ch, err)
 	}
-	p.setPending(w, r, pending{Purpose: verification.SignIn, Channel: ch, To: to})
-	p.to(w, r, "/sign-in/verify")
+	p.setPending(w, r, pending{Purpose: purpose, Channel: ch, To: to})
+	return 0, ""
 }
 
 // signInCodeData is the code page of a sign-in by code.
