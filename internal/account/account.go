@@ -65,6 +65,9 @@ type NewUser struct {
 	PrimaryEmail string
 	PrimaryPhone string
 	Name         string
+	Avatar       string
+	CustomData   map[string]any
+	Profile      map[string]any
 	IsAdmin      bool
 }
 
@@ -84,8 +87,14 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (*store.User, erro
 	now := s.now()
 	u := &store.User{
 		ID: id.New(), Username: in.Username, PrimaryEmail: in.PrimaryEmail, PrimaryPhone: in.PrimaryPhone,
-		Name: in.Name, PasswordHash: hash, IsAdmin: in.IsAdmin, CreatedAt: now, UpdatedAt: now,
-		CustomData: map[string]any{}, Profile: map[string]any{},
+		Name: in.Name, Avatar: in.Avatar, PasswordHash: hash, IsAdmin: in.IsAdmin, CreatedAt: now, UpdatedAt: now,
+		CustomData: in.CustomData, Profile: in.Profile,
+	}
+	if u.CustomData == nil {
+		u.CustomData = map[string]any{}
+	}
+	if u.Profile == nil {
+		u.Profile = map[string]any{}
 	}
 	err := s.Store.InTx(ctx, func(tx store.Store) error {
 		// Say which identifier is taken: the unique index alone cannot.

@@ -96,3 +96,20 @@ func TestAuthenticate(t *testing.T) {
 		t.Errorf("suspended user, wrong password must not reveal suspension: %v", err)
 	}
 }
+
+// TestCreateUserWithProfile: avatar, custom data and profile are stored
+// with the user in the same write.
+func TestCreateUserWithProfile(t *testing.T) {
+	ctx := context.Background()
+	s := &Service{Store: storetesting.SQLite(t), Params: fast}
+	u, err := s.CreateUser(ctx, NewUser{Username: "zoe", Avatar: "https://img.example/z.png",
+		CustomData: map[string]any{"tier": "pro"}, Profile: map[string]any{"givenName": "Zoe"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Store.GetUser(ctx, u.ID)
+	if err != nil || got.Avatar != "https://img.example/z.png" || got.CustomData["tier"] != "pro" ||
+		got.Profile["givenName"] != "Zoe" || got.Version != 1 {
+		t.Fatalf("stored user = %+v, %v", got, err)
+	}
+}

@@ -94,22 +94,12 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	ctx := r.Context()
+	// One write through the domain core: the profile comes with the user.
 	u, err := a.o.Accounts.CreateUser(ctx, account.NewUser{Username: in.Username, Password: in.Password,
-		PrimaryEmail: in.PrimaryEmail, PrimaryPhone: in.PrimaryPhone, Name: in.Name})
+		PrimaryEmail: in.PrimaryEmail, PrimaryPhone: in.PrimaryPhone, Name: in.Name, Avatar: in.Avatar,
+		CustomData: in.CustomData, Profile: in.Profile})
 	if err != nil {
 		return err
-	}
-	if in.Avatar != "" || len(in.CustomData) > 0 || len(in.Profile) > 0 {
-		u.Avatar = in.Avatar
-		if in.CustomData != nil {
-			u.CustomData = in.CustomData
-		}
-		if in.Profile != nil {
-			u.Profile = in.Profile
-		}
-		if err := a.o.Store.UpdateUser(ctx, u); err != nil {
-			return err
-		}
 	}
 	out, err := a.toUserJSON(ctx, u)
 	if err != nil {
