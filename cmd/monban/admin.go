@@ -31,6 +31,8 @@ Subcommands (each prints exactly one JSON object on stdout):
   create-connector --connector-id FACTORY --config JSON [--metadata JSON] [--sync-profile]
                   (e.g. --connector-id patreon-universal --config '{"clientId":"..","clientSecret":".."}')
                                                                                    => {"id": "..."}
+  import-users    --file users.jsonl (one Logto-shaped user per line, e.g. with
+                  passwordDigest + passwordAlgorithm; all or nothing)             => {"imported": N, "ids": [...]}
   get-sign-in-exp                                                                  => the sign-in experience
   patch-sign-in-exp --json '{"signInMode": "SignIn", ...}'  (Logto's PATCH /api/sign-in-exp body)
                                                                                    => the sign-in experience
@@ -60,6 +62,8 @@ func admin(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		var cfgJSON string
 		cfgJSON, rest = connectorConfigArg(rest)
 		do = createConnectorFlags(fs, cfgJSON)
+	case "import-users":
+		do = importUsersFlags(fs)
 	case "get-sign-in-exp":
 		do = func(ctx context.Context, d *boot.Deployment) (any, error) { return d.SignInExperience.Get(ctx) }
 	case "patch-sign-in-exp":

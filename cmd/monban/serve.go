@@ -17,7 +17,6 @@ import (
 	"github.com/monban-dev/monban/internal/config"
 	"github.com/monban-dev/monban/internal/metrics"
 	"github.com/monban-dev/monban/internal/server"
-	"github.com/monban-dev/monban/internal/store"
 )
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -74,7 +73,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	bg, stopBg := context.WithCancel(ctx)
 	defer stopBg()
 	go d.Keys.Run(bg, 30*time.Second)
-	go deleteExpired(bg, d.Store, logger, 10*time.Minute)
+	go deleteExpired(bg, d, logger, 10*time.Minute)
 
 	logger.Info("monban started", "addr", ln.Addr().String(), "endpoint", cfg.Endpoint, "database", databaseKind(cfg))
 	err = srv.Serve(ctx, ln)
@@ -111,9 +110,11 @@ func databaseKind(cfg config.Config) string {
 	return "PostgreSQL"
 }
 
-// deleteExpired removes expired sessions, codes and tokens periodically.
-// Every node may run it: the deletes are idempotent.
-func deleteExpired(ctx context.Context, st store.Store, logger *slog.Logger, every time.Duration) {
+// deleteExpired removes expired sessions, codes and tokens, and audit log
+// entries older than --audit-log-retention, periodically. Every node may
+// run it: the deletes are idempotent.
+func deleteExpired(ctx context.Context, d *boot.Deployment, logger *slog.Logger, every time.Duration) {
+	st := d.Store
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -126,6 +127,12 @@ func deleteExpired(ctx context.Context, st store.Store, logger *slog.Logger, eve
 				logger.Warn("delete expired rows", "err", err)
 			} else if n > 0 {
 				logger.Info("deleted expired rows", "rows", n)
+			}
+			n, err = d.Audit.Prune(ctx, time.Now())
+			if err != nil {
+				logger.Warn("prune audit log", "err", err)
+			} else if n > 0 {
+				logger.Info("pruned audit log", "rows", n, "retention", d.Config.AuditLogRetention)
 			}
 		}
 	}

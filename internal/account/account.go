@@ -69,15 +69,42 @@ type NewUser struct {
 	CustomData   map[string]any
 	Profile      map[string]any
 	IsAdmin      bool
+	// PasswordDigest and PasswordAlgorithm carry a hash exported by another
+	// server instead of Password (Logto's passwordDigest and
+	// passwordAlgorithm); see password.Import.
+	PasswordDigest    string
+	PasswordAlgorithm string
 }
 
 // CreateUser validates in, hashes the password and stores the user. A taken
 // username or email is a field error naming it, as Logto reports it.
 func (s *Service) CreateUser(ctx context.Context, in NewUser) (*store.User, error) {
-	if err := validateNewUser(in); err != nil {
+	u, err := s.prepareUser(ctx, in)
+	if err != nil {
 		return nil, err
 	}
-	var hash string
+	err = s.Store.InTx(ctx, func(tx store.Store) error { return insertUser(ctx, tx, u) })
+	if errors.Is(err, store.ErrConflict) {
+		// Lost a race with a concurrent sign-up for the same identifier.
+		return nil, validate.FieldError{Field: "username", Code: "user.identifier_already_in_use", Message: "an identifier of this user is already in use"}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create user: %w", err)
+	}
+	return u, nil
+}
+
+// prepareUser validates in and builds the user to store, its password
+// hashed (or its imported digest checked).
+func (s *Service) prepareUser(ctx context.Context, in NewUser) (*store.User, error) {
+	errs, _ := validate.As(validateNewUser(in))
+	hash, derr := importedHash(in)
+	if d, ok := validate.As(derr); ok {
+		errs = append(errs, d...)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
 	if in.Password != "" {
 		var err error
 		if hash, err = s.hash(ctx, in.Password); err != nil {
@@ -96,33 +123,32 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (*store.User, erro
 	if u.Profile == nil {
 		u.Profile = map[string]any{}
 	}
-	err := s.Store.InTx(ctx, func(tx store.Store) error {
-		// Say which identifier is taken: the unique index alone cannot.
-		if in.Username != "" {
-			if _, err := tx.GetUserByUsername(ctx, in.Username); err == nil {
-				return validate.FieldError{Field: "username", Code: "user.username_already_in_use", Message: "this username is already in use"}
-			}
-		}
-		if in.PrimaryEmail != "" {
-			if _, err := tx.GetUserByEmail(ctx, in.PrimaryEmail); err == nil {
-				return validate.FieldError{Field: "primaryEmail", Code: "user.email_already_in_use", Message: "this email is already in use"}
-			}
-		}
-		if in.PrimaryPhone != "" {
-			if _, err := tx.GetUserByPhone(ctx, in.PrimaryPhone); err == nil {
-				return validate.FieldError{Field: "primaryPhone", Code: "user.phone_already_in_use", Message: "this phone number is already in use"}
-			}
-		}
-		return tx.CreateUser(ctx, u)
-	})
-	if errors.Is(err, store.ErrConflict) {
-		// Lost a race with a concurrent sign-up for the same identifier.
-		return nil, validate.FieldError{Field: "username", Code: "user.identifier_already_in_use", Message: "an identifier of this user is already in use"}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("create user: %w", err)
-	}
 	return u, nil
+}
+
+// insertUser stores u in tx, saying which identifier is taken if one is:
+// the unique index alone cannot.
+func insertUser(ctx context.Context, tx store.Store, u *store.User) error {
+	if u.Username != "" {
+		if _, err := tx.GetUserByUsername(ctx, u.Username); err == nil {
+			return validate.FieldError{Field: "username", Code: "user.username_already_in_use", Message: "this username is already in use"}
+		}
+	}
+	if u.PrimaryEmail != "" {
+		if _, err := tx.GetUserByEmail(ctx, u.PrimaryEmail); err == nil {
+			return validate.FieldError{Field: "primaryEmail", Code: "user.email_already_in_use", Message: "this email is already in use"}
+		}
+	}
+	if u.PrimaryPhone != "" {
+		if _, err := tx.GetUserByPhone(ctx, u.PrimaryPhone); err == nil {
+			return validate.FieldError{Field: "primaryPhone", Code: "user.phone_already_in_use", Message: "this phone number is already in use"}
+		}
+	}
+	if err := tx.CreateUser(ctx, u); err != nil {
+		return err
+	}
+	// Every new user gets the default roles (RBAC), in the same transaction.
+	return tx.AssignDefaultRoles(ctx, u.ID)
 }
 
 func validateNewUser(in NewUser) error {

@@ -93,6 +93,7 @@ func (s *Service) checkPassword(ctx context.Context, identifier, pw string) (*st
 		return nil, lerr
 	}
 	if verr != nil || !ok {
+		s.spendDummy(ctx, pw, u.PasswordHash)
 		return nil, ErrInvalidCredentials
 	}
 	if u.IsSuspended {
@@ -102,6 +103,8 @@ func (s *Service) checkPassword(ctx context.Context, identifier, pw string) (*st
 	u.LastSignInAt = &now
 	u.UpdatedAt = now
 	if rehash {
+		// Weaker Argon2 parameters, or an imported bcrypt or plain digest
+		// (Logto upgrades those too): replaced in the same write.
 		if h, err := s.hash(ctx, pw); err == nil {
 			u.PasswordHash = h
 		}
@@ -136,4 +139,14 @@ func (s *Service) limit(ctx context.Context, fn func()) error {
 		return nil
 	}
 	return s.Limiter.Do(ctx, fn)
+}
+
+// spendDummy, after a wrong password against a stored hash that is checked
+// much faster than Argon2 (an imported plain digest), spends a dummy
+// hash's time, so the answer takes as long as for an unknown identifier
+// (spec/security.md item 19).
+func (s *Service) spendDummy(ctx context.Context, pw, stored string) {
+	if password.Fast(stored) {
+		_ = s.limit(ctx, func() { password.VerifyDummy(pw, s.Params) })
+	}
 }

@@ -144,13 +144,26 @@ func (s *Service) VerifyPassword(ctx context.Context, userID, pw string) error {
 	if u.PasswordHash == "" || len(pw) > MaxPasswordLength {
 		return ErrInvalidCredentials
 	}
-	var ok bool
+	var ok, rehash bool
 	var verr error
-	if lerr := s.limit(ctx, func() { ok, _, verr = password.Verify(pw, u.PasswordHash, s.Params) }); lerr != nil {
+	if lerr := s.limit(ctx, func() { ok, rehash, verr = password.Verify(pw, u.PasswordHash, s.Params) }); lerr != nil {
 		return lerr
 	}
 	if verr != nil || !ok {
+		s.spendDummy(ctx, pw, u.PasswordHash)
 		return ErrInvalidCredentials
+	}
+	if rehash {
+		// As at sign-in: an imported or weaker hash becomes Argon2id. A
+		// concurrent change of the user wins (ErrStale); the next check
+		// upgrades it.
+		if h, err := s.hash(ctx, pw); err == nil {
+			u.PasswordHash = h
+			u.UpdatedAt = s.now()
+			if err := s.Store.UpdateUser(ctx, u); err != nil && !errors.Is(err, store.ErrStale) {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -50,8 +51,11 @@ type NewApplication struct {
 	PostLogoutRedirectURIs []string
 	CORSAllowedOrigins     []string
 	IsThirdParty           bool
-	ManagementAPIAccess    bool
-	CustomData             map[string]any
+	// ManagementAPIAccess gives a machine-to-machine application the
+	// built-in role "Logto Management API access" (its permission "all"),
+	// in the same transaction.
+	ManagementAPIAccess bool
+	CustomData          map[string]any
 }
 
 // Create validates in and stores the application together with its first
@@ -66,7 +70,7 @@ func (s *Service) Create(ctx context.Context, in NewApplication) (*store.Applica
 		ID: id.New(), Name: strings.TrimSpace(in.Name), Description: in.Description, Type: in.Type,
 		RedirectURIs: nonNil(in.RedirectURIs), PostLogoutRedirectURIs: nonNil(in.PostLogoutRedirectURIs),
 		CORSAllowedOrigins: nonNil(in.CORSAllowedOrigins), IsThirdParty: in.IsThirdParty,
-		ManagementAPIAccess: in.ManagementAPIAccess, CustomData: in.CustomData, CreatedAt: now, UpdatedAt: now,
+		CustomData: in.CustomData, CreatedAt: now, UpdatedAt: now,
 	}
 	if app.CustomData == nil {
 		app.CustomData = map[string]any{}
@@ -75,6 +79,15 @@ func (s *Service) Create(ctx context.Context, in NewApplication) (*store.Applica
 	err := s.Store.InTx(ctx, func(tx store.Store) error {
 		if err := tx.CreateApplication(ctx, app); err != nil {
 			return err
+		}
+		if in.ManagementAPIAccess {
+			err := tx.AddApplicationRoles(ctx, app.ID, []string{store.ManagementAPIAccessRoleID})
+			if errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("the built-in role %q (Logto Management API access) was deleted: %w", store.ManagementAPIAccessRoleID, err)
+			}
+			if err != nil {
+				return err
+			}
 		}
 		if !app.Type.Confidential() {
 			return nil
@@ -98,6 +111,14 @@ func (s *Service) validate(in NewApplication) error {
 	}
 	if !in.Type.Valid() {
 		errs.Add("type", "application.invalid_type", fmt.Sprintf("must be one of Traditional, SPA, Native, MachineToMachine; got %q", in.Type))
+	}
+	if in.ManagementAPIAccess && in.Type != store.AppMachineToMachine {
+		errs.Add("type", "application.invalid_role_type", "only machine-to-machine applications can be given Management API access")
+	}
+	if in.IsThirdParty && in.Type.Valid() && in.Type != store.AppTraditional {
+		// As Logto: third-party applications (shown a consent page) are
+		// Traditional web applications.
+		errs.Add("isThirdParty", "application.invalid_third_party_application_type", "only Traditional applications can be third-party")
 	}
 	rules := uriRules{allowPrivateScheme: in.Type == store.AppNative, allowHTTP: s.Development}
 	if in.Type == store.AppMachineToMachine && len(in.RedirectURIs) > 0 {
@@ -215,6 +236,9 @@ type Patch struct {
 	PostLogoutRedirectURIs *[]string
 	CORSAllowedOrigins     *[]string
 	CustomData             map[string]any // nil: unchanged
+	// MergeCustomData is merged into the stored custom data at the top
+	// level, on the version being written (so concurrent merges all land).
+	MergeCustomData map[string]any
 }
 
 // Update applies p to the application with that id, validating the result
@@ -242,6 +266,14 @@ func (s *Service) Update(ctx context.Context, appID string, p Patch) (*store.App
 		}
 		if p.CustomData != nil {
 			app.CustomData = p.CustomData
+		}
+		if p.MergeCustomData != nil {
+			merged := maps.Clone(app.CustomData)
+			if merged == nil {
+				merged = map[string]any{}
+			}
+			maps.Copy(merged, p.MergeCustomData)
+			app.CustomData = merged
 		}
 		if err := s.validate(NewApplication{Name: app.Name, Type: app.Type, RedirectURIs: app.RedirectURIs,
 			PostLogoutRedirectURIs: app.PostLogoutRedirectURIs, CORSAllowedOrigins: app.CORSAllowedOrigins}); err != nil {

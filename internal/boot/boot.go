@@ -14,6 +14,7 @@ import (
 	"github.com/monban-dev/monban/internal/account"
 	"github.com/monban-dev/monban/internal/account/password"
 	"github.com/monban-dev/monban/internal/application"
+	"github.com/monban-dev/monban/internal/audit"
 	"github.com/monban-dev/monban/internal/config"
 	"github.com/monban-dev/monban/internal/connector"
 	// Each provider registers its factory (connector.Register) when imported.
@@ -62,6 +63,9 @@ type Deployment struct {
 	SMS   notify.Sender
 	// Connectors are the configured connectors (social sign-in).
 	Connectors *connector.Service
+	// Audit is the audit log (sign-ins, token errors, Management API
+	// writes), pruned to Config.AuditLogRetention.
+	Audit *audit.Service
 }
 
 // OpenStore opens and migrates the database the configuration names, and
@@ -125,6 +129,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Deploym
 			Env: func(target string) connector.Env { return connector.NewEnv(target, overrides) }},
 		Email:        email,
 		SMS:          sms,
+		Audit:        &audit.Service{Store: st, Logger: logger, Retention: cfg.AuditLogRetention},
 		Config:       cfg,
 		Store:        st,
 		Box:          box,

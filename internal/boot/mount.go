@@ -27,7 +27,7 @@ func (d *Deployment) Mount(srv *server.Server, m *metrics.Metrics, logger *slog.
 		Accounts: d.Accounts, Applications: d.Applications, Sessions: d.Sessions, Interactions: d.Interactions,
 		SignInExperience: d.SignInExperience,
 		Verification:     &verification.Service{Store: d.Store, Email: d.Email, SMS: d.SMS},
-		Base:             cfg.BasePath(), CSRFKey: d.CSRFKey, Logger: logger,
+		Base:             cfg.BasePath(), CSRFKey: d.CSRFKey, Logger: logger, Audit: d.Audit,
 	}
 	if d.Connectors != nil {
 		pages.Connectors, pages.Endpoint = d.Connectors, cfg.URL("")
@@ -43,15 +43,16 @@ func (d *Deployment) Mount(srv *server.Server, m *metrics.Metrics, logger *slog.
 	oidc.New(oidc.Options{
 		Issuer: cfg.Issuer(), URL: cfg.URL, Base: cfg.BasePath(),
 		Store: d.Store, Keys: d.Keys, Box: d.Box, Applications: d.Applications, Accounts: d.Accounts,
-		Sessions: d.Sessions, Interactions: d.Interactions, Metrics: m, Logger: logger, Now: now,
+		Sessions: d.Sessions, Interactions: d.Interactions, Metrics: m, Logger: logger, Now: now, Audit: d.Audit,
 	}).Routes(brandedMux{srv, pages.Brand})
 	pages.Routes(srv)
 	// The Management API (/api, Logto's shapes).
 	mgmt.New(mgmt.Options{
 		Issuer: cfg.Issuer(), Keys: d.Keys, Store: d.Store, Applications: d.Applications, Accounts: d.Accounts,
 		SignInExperience: d.SignInExperience, Logger: logger, Now: now,
-		Connectors: d.Connectors, RBAC: d.RBAC,
+		Connectors: d.Connectors, RBAC: d.RBAC, Audit: d.Audit,
 	}).Routes(srv)
+	d.mountConsole(srv, pages, logger)
 }
 
 // brandedMux registers handlers on a server, those of the browser-facing

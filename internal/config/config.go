@@ -35,7 +35,16 @@ type Config struct {
 	// MONBAN_CONNECTOR_ENDPOINT_OVERRIDES, "target=base-URL,..." (see
 	// EndpointOverrides); "" by default.
 	ConnectorEndpointOverrides string
+	// AuditLogRetention: --audit-log-retention / MONBAN_AUDIT_LOG_RETENTION,
+	// how long audit log entries are kept; 0 keeps them forever. Default
+	// DefaultAuditLogRetention.
+	AuditLogRetention time.Duration
 }
+
+// DefaultAuditLogRetention is how long audit log entries are kept unless
+// configured otherwise: 90 days. (Logto OSS keeps them until an operator
+// deletes them; a bounded default keeps the table from growing forever.)
+const DefaultAuditLogRetention = 90 * 24 * time.Hour
 
 // Default returns the built-in defaults. They suit a developer running
 // monban on their own machine: loopback listener, plain http, SQLite in the
@@ -50,6 +59,8 @@ func Default() Config {
 		SigningAlg:      "ES384",
 		ShutdownTimeout: 15 * time.Second,
 		MaxQueueWait:    20 * time.Millisecond,
+
+		AuditLogRetention: DefaultAuditLogRetention,
 	}
 }
 

@@ -52,6 +52,8 @@ func TestDefault(t *testing.T) {
 		SigningAlg:      "ES384",
 		ShutdownTimeout: 15 * time.Second,
 		MaxQueueWait:    20 * time.Millisecond,
+
+		AuditLogRetention: 90 * 24 * time.Hour,
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Default() = %+v, want %+v", c, want)
@@ -252,5 +254,22 @@ func TestParsedTrustedProxies(t *testing.T) {
 	}
 	if got := Default().ParsedTrustedProxies(); len(got) != 0 {
 		t.Errorf("default ParsedTrustedProxies() = %v, want none", got)
+	}
+}
+
+func TestAuditLogRetention(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+		want time.Duration
+	}{
+		{nil, map[string]string{"MONBAN_AUDIT_LOG_RETENTION": "720h"}, 720 * time.Hour},
+		{[]string{"--audit-log-retention=0"}, map[string]string{"MONBAN_AUDIT_LOG_RETENTION": "720h"}, 0},
+		{nil, nil, 90 * 24 * time.Hour},
+	} {
+		c, err := load(t, tc.args, tc.env)
+		if err != nil || c.AuditLogRetention != tc.want {
+			t.Errorf("args %q env %v: retention %s, %v; want %s", tc.args, tc.env, c.AuditLogRetention, err, tc.want)
+		}
 	}
 }

@@ -76,6 +76,8 @@ var fields = []*field{
 		func(c *Config) *time.Duration { return &c.MaxQueueWait }),
 	stringField("connector-endpoint-overrides", "comma-separated `list` of target=base-URL pairs pointing a social connector's upstream URLs at another host (tests, mirrors), e.g. patreon=http://127.0.0.1:9000",
 		func(c *Config) *string { return &c.ConnectorEndpointOverrides }),
+	durationField("audit-log-retention", "how long audit log entries are kept, as a Go `duration` (e.g. 720h); 0 keeps them forever",
+		func(c *Config) *time.Duration { return &c.AuditLogRetention }),
 }
 
 // fieldsByKey finds a field by its config file key. The config flag is left

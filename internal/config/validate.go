@@ -108,6 +108,9 @@ func (c Config) Validate() error {
 	if c.MaxQueueWait < 0 {
 		bad("max-queue-wait", "must not be negative, got %s", c.MaxQueueWait)
 	}
+	if c.AuditLogRetention < 0 {
+		bad("audit-log-retention", "must be 0 (keep forever) or more, got %s", c.AuditLogRetention)
+	}
 	if c.DBMaxOpenConns < 0 {
 		bad("db-max-open-conns", "must be 0 (32) or more, got %d", c.DBMaxOpenConns)
 	}

@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 const goodSecret = "q3Vb7yWm1XoE9rTt5LkP2sJd8HfG4cNz6AaBbCcDdEeFf"
@@ -77,6 +78,8 @@ func TestValidateField(t *testing.T) {
 		{"proxy with zone", func(c *Config) { c.TrustedProxies = []string{"fe80::1%eth0"} }, "--trusted-proxies"},
 		{"secret 32 chars", func(c *Config) { c.MasterSecret = strings.Repeat("ab", 16) }, ""},
 		{"secret 31 chars", func(c *Config) { c.MasterSecret = strings.Repeat("ab", 15) + "c" }, "at least 32"},
+		{"audit log retention forever", func(c *Config) { c.AuditLogRetention = 0 }, ""},
+		{"audit log retention negative", func(c *Config) { c.AuditLogRetention = -time.Hour }, "--audit-log-retention (MONBAN_AUDIT_LOG_RETENTION): must be 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

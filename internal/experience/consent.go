@@ -29,7 +29,7 @@ type consentData struct {
 	web.Page
 	CSRF      string
 	Scopes    []string
-	Resources []string
+	Resources []consentResource
 	User      string
 }
 
@@ -66,16 +66,21 @@ func (p *Pages) consentForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	it := v.it
+	resources, isPermission, err := p.consentResources(r.Context(), userID, it.Request.Resources, it.Request.Scopes)
+	if err != nil {
+		p.fail(w, r, "load requested permissions", err)
+		return
+	}
 	d := consentData{Page: p.page(r, v, "consent.title"), CSRF: p.csrfToken(w, r),
-		Resources: it.Request.Resources, User: p.displayName(r, userID)}
+		Resources: resources, User: p.displayName(r, userID)}
 	tr := v.tr
 	if d.AppName == "" {
 		d.AppName = it.Request.ClientID
 	}
 	seen := map[string]bool{}
 	for _, s := range it.Request.Scopes {
-		if s == "" || seen[s] {
-			continue // the Python SDK does not de-duplicate scopes
+		if s == "" || seen[s] || isPermission[s] {
+			continue // the Python SDK does not de-duplicate scopes; permissions are listed per API
 		}
 		seen[s] = true
 		if key, ok := scopeText[s]; ok {

@@ -26,6 +26,7 @@ import (
 
 	"github.com/monban-dev/monban/internal/account"
 	"github.com/monban-dev/monban/internal/application"
+	"github.com/monban-dev/monban/internal/audit"
 	"github.com/monban-dev/monban/internal/connector"
 	"github.com/monban-dev/monban/internal/i18n"
 	"github.com/monban-dev/monban/internal/interaction"
@@ -67,6 +68,9 @@ type Pages struct {
 	Base string
 	// CSRFKey (>= 32 bytes, secret) keys the CSRF tokens' HMAC.
 	CSRFKey []byte
+	// Audit records sign-ins, sign-ups, password resets and their failures
+	// (audit.go); nil records nothing.
+	Audit *audit.Service
 	// Logger is used outside a request served by internal/server (whose
 	// request-scoped logger wins); nil means slog.Default().
 	Logger *slog.Logger

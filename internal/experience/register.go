@@ -11,6 +11,7 @@ import (
 	"github.com/monban-dev/monban/internal/account"
 	"github.com/monban-dev/monban/internal/account/password"
 	"github.com/monban-dev/monban/internal/account/policy"
+	"github.com/monban-dev/monban/internal/audit"
 	"github.com/monban-dev/monban/internal/i18n"
 	"github.com/monban-dev/monban/internal/interaction"
 	"github.com/monban-dev/monban/internal/signinexp"
@@ -266,7 +267,11 @@ func (p *Pages) register(w http.ResponseWriter, r *http.Request) {
 		p.to(w, r, "/register/verify")
 		return
 	}
-	p.createAccount(w, r, v, in, func(errs validate.Errors) {
+	how := audit.Verification("")
+	if in.Password != "" {
+		how = audit.Password
+	}
+	p.createAccount(w, r, v, in, how, func(errs validate.Errors) {
 		p.showFieldErrors(&d.Errors, &d.Summary, v.tr, f, errs, nil)
 		web.Render(w, r, http.StatusBadRequest, "register", d)
 	})
@@ -275,13 +280,15 @@ func (p *Pages) register(w http.ResponseWriter, r *http.Request) {
 // createAccount creates in and signs it in (303). A field error (an
 // identifier taken since it was checked) goes to again; a busy password
 // hasher is reported on the password.
-func (p *Pages) createAccount(w http.ResponseWriter, r *http.Request, v *view, in account.NewUser, again func(validate.Errors)) {
+func (p *Pages) createAccount(w http.ResponseWriter, r *http.Request, v *view, in account.NewUser, how audit.Verification, again func(validate.Errors)) {
 	ctx := r.Context()
 	u, err := p.Accounts.CreateUser(ctx, in)
 	if err != nil {
 		fe, ok := validate.As(err)
 		switch {
 		case ok:
+			// Taken since it was checked: a refused sign-up.
+			p.record(r, v.it, audit.KeyRegister, how, "", fe[0].Code)
 			again(fe)
 		case errors.Is(err, password.ErrBusy):
 			again(validate.Errors{{Field: "password", Code: "server.busy", Message: "The server is busy. Try again in a moment."}})
@@ -294,6 +301,7 @@ func (p *Pages) createAccount(w http.ResponseWriter, r *http.Request, v *view, i
 		return
 	}
 	p.log(ctx).Info("registered", "user_id", u.ID, "interaction", v.it != nil)
+	p.record(r, v.it, audit.KeyRegister, how, u.ID, "")
 	p.done(w, r, v.it)
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/monban-dev/monban/internal/account"
 	"github.com/monban-dev/monban/internal/account/policy"
+	"github.com/monban-dev/monban/internal/audit"
 	"github.com/monban-dev/monban/internal/signinexp"
 	"github.com/monban-dev/monban/internal/validate"
 	"github.com/monban-dev/monban/internal/verification"
@@ -87,6 +88,7 @@ func (p *Pages) registerCode(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := p.verifyCode(r, pd, r.PostForm.Get("code")); err != nil {
+		p.recordCodeFailure(r, v.it, audit.Register, pd, err)
 		status, msg, ok := codeMessage(w, v, pd.Channel, err)
 		if !ok {
 			p.fail(w, r, "verify sign-up code", err)
@@ -96,7 +98,7 @@ func (p *Pages) registerCode(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.clearPending(w)
-	p.createAccount(w, r, v, in, func(errs validate.Errors) {
+	p.createAccount(w, r, v, in, codeVerification(pd.Channel), func(errs validate.Errors) {
 		// Taken since the first step: back to it, with the problem shown.
 		d := p.registerData(w, r, v)
 		d.Username = pd.Username

@@ -8,6 +8,7 @@ import (
 	"github.com/monban-dev/monban/internal/account"
 	"github.com/monban-dev/monban/internal/account/password"
 	"github.com/monban-dev/monban/internal/account/policy"
+	"github.com/monban-dev/monban/internal/audit"
 	"github.com/monban-dev/monban/internal/signinexp"
 	"github.com/monban-dev/monban/internal/store"
 	"github.com/monban-dev/monban/internal/validate"
@@ -181,6 +182,7 @@ func (p *Pages) resetCode(w http.ResponseWriter, r *http.Request) {
 	}
 	if !pd.Verified {
 		if err := p.verifyCode(r, pd, r.PostForm.Get("code")); err != nil {
+			p.recordCodeFailure(r, v.it, audit.ForgotPassword, pd, err)
 			status, msg, ok := codeMessage(w, v, pd.Channel, err)
 			if !ok {
 				p.fail(w, r, "verify reset code", err)
@@ -194,6 +196,7 @@ func (p *Pages) resetCode(w http.ResponseWriter, r *http.Request) {
 	}
 	user, err := p.Accounts.FindUser(ctx, pd.To)
 	if errors.Is(err, store.ErrNotFound) {
+		p.record(r, v.it, audit.KeyForgotPassword, codeVerification(pd.Channel), "", audit.CodeUserNotExist)
 		p.clearPending(w)
 		d := p.resetData(w, r, v)
 		d.Identifier, d.Error = pd.To, v.tr.T("signin.unknown_address", "to", pd.To)
@@ -222,5 +225,6 @@ func (p *Pages) resetCode(w http.ResponseWriter, r *http.Request) {
 	}
 	p.clearPending(w)
 	p.log(ctx).Info("password reset", "user_id", user.ID, "channel", string(pd.Channel))
+	p.record(r, v.it, audit.KeyForgotPassword, codeVerification(pd.Channel), user.ID, "")
 	p.to(w, r, "/sign-in?notice=password_reset")
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/monban-dev/monban/internal/account"
 	"github.com/monban-dev/monban/internal/account/password"
+	"github.com/monban-dev/monban/internal/audit"
 	"github.com/monban-dev/monban/internal/i18n"
 	"github.com/monban-dev/monban/internal/interaction"
 	"github.com/monban-dev/monban/internal/server"
@@ -173,6 +174,7 @@ func (p *Pages) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	user, err := p.Accounts.Authenticate(ctx, identifier, r.PostForm.Get("password"), server.ClientIP(r))
 	if err != nil {
+		p.recordPasswordFailure(r, v.it, identifier, err)
 		var locked account.ErrLocked
 		switch {
 		case errors.As(err, &locked):
@@ -196,6 +198,7 @@ func (p *Pages) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.log(ctx).Info("signed in", "user_id", user.ID, "method", "password", "interaction", v.it != nil)
+	p.record(r, v.it, audit.KeySignIn, audit.Password, user.ID, "")
 	p.done(w, r, v.it)
 }
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/monban-dev/monban/internal/audit"
 	"github.com/monban-dev/monban/internal/signinexp"
 	"github.com/monban-dev/monban/internal/store"
 	"github.com/monban-dev/monban/internal/verification"
@@ -141,6 +142,7 @@ func (p *Pages) signInCode(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	if err := p.verifyCode(r, pd, r.PostForm.Get("code")); err != nil {
+		p.recordCodeFailure(r, v.it, audit.SignIn, pd, err)
 		status, msg, ok := codeMessage(w, v, pd.Channel, err)
 		if !ok {
 			p.fail(w, r, "verify sign-in code", err)
@@ -155,6 +157,7 @@ func (p *Pages) signInCode(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, store.ErrNotFound):
 		// The code proved the address is theirs: saying that no account
 		// uses it reveals nothing to anyone else.
+		p.record(r, v.it, audit.KeySignIn, codeVerification(pd.Channel), "", audit.CodeUserNotExist)
 		d := p.signInData(w, r, v, viewCode)
 		d.Identifier, d.Error = pd.To, v.tr.T("signin.unknown_address", "to", pd.To)
 		web.Render(w, r, http.StatusBadRequest, "sign-in", d)
@@ -163,6 +166,7 @@ func (p *Pages) signInCode(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, "find user", err)
 		return
 	case user.IsSuspended:
+		p.record(r, v.it, audit.KeySignIn, codeVerification(pd.Channel), user.ID, audit.CodeSuspended)
 		d := p.signInData(w, r, v, viewCode)
 		d.Identifier, d.Error = pd.To, v.tr.T(msgSuspended)
 		web.Render(w, r, http.StatusForbidden, "sign-in", d)
@@ -172,5 +176,6 @@ func (p *Pages) signInCode(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.log(ctx).Info("signed in", "user_id", user.ID, "method", "code", "interaction", v.it != nil)
+	p.record(r, v.it, audit.KeySignIn, codeVerification(pd.Channel), user.ID, "")
 	p.done(w, r, v.it)
 }

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/monban-dev/monban/internal/audit"
 	"github.com/monban-dev/monban/internal/connector"
 	"github.com/monban-dev/monban/internal/id"
 	"github.com/monban-dev/monban/internal/signinexp"
@@ -267,6 +268,7 @@ func (p *Pages) socialCallback(w http.ResponseWriter, r *http.Request) {
 		err = connector.Errorf(connector.InvalidResponse, "the provider gave no user id")
 	}
 	if err != nil {
+		p.recordSocial(r, v.it, audit.VerificationKey(audit.SignIn, audit.Social), row, "", socialErrorCode(err))
 		p.socialError(w, r, v, row.Target, name, err)
 		return
 	}
@@ -276,15 +278,22 @@ func (p *Pages) socialCallback(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, "social sign-in", err)
 		return
 	case outcome == outcomeSuspended:
+		p.recordSocial(r, v.it, audit.KeySignIn, row, userID, audit.CodeSuspended)
 		p.errorPage(w, r, v, http.StatusForbidden, "social.error.title_generic", "error.suspended")
 		return
 	case outcome == outcomeNoAccount:
+		p.recordSocial(r, v.it, audit.KeySignIn, row, "", audit.CodeIdentityNotExist)
 		p.backToSignIn(w, r, "no_account", row.Target, data.Locale)
 		return
 	}
 	if !p.login(w, r, v.it, userID) {
 		return
 	}
+	key := audit.KeySignIn
+	if outcome == outcomeRegistered {
+		key = audit.KeyRegister
+	}
+	p.recordSocial(r, v.it, key, row, userID, "")
 	p.done(w, r, v.it)
 }
 
@@ -378,6 +387,8 @@ const (
 	outcomeSignedIn outcome = iota
 	outcomeNoAccount
 	outcomeSuspended
+	// outcomeRegistered: a new user was created (a social sign-up).
+	outcomeRegistered
 )
 
 // socialUser finds, links or creates the user of profile, in one
@@ -400,7 +411,7 @@ func (p *Pages) socialUser(ctx context.Context, x *signinexp.SignInExperience, r
 				return err
 			}
 			if u.IsSuspended {
-				res = outcomeSuspended
+				userID, res = u.ID, outcomeSuspended
 				return nil
 			}
 			userID = u.ID
@@ -444,7 +455,7 @@ func (p *Pages) socialUser(ctx context.Context, x *signinexp.SignInExperience, r
 			taken := slices.ContainsFunc(ids, func(i *store.Identity) bool { return i.Target == row.Target })
 			if !taken {
 				if emailOwner.IsSuspended {
-					res = outcomeSuspended
+					userID, res = emailOwner.ID, outcomeSuspended
 					return nil
 				}
 				newIdent.UserID = emailOwner.ID
@@ -465,7 +476,10 @@ func (p *Pages) socialUser(ctx context.Context, x *signinexp.SignInExperience, r
 		if err := tx.CreateUser(ctx, u); err != nil {
 			return fmt.Errorf("create user: %w", err)
 		}
-		newIdent.UserID, userID = u.ID, u.ID
+		if err := tx.AssignDefaultRoles(ctx, u.ID); err != nil {
+			return err
+		}
+		newIdent.UserID, userID, res = u.ID, u.ID, outcomeRegistered
 		return tx.PutIdentity(ctx, newIdent)
 	})
 	if err != nil {

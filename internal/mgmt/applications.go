@@ -112,22 +112,46 @@ func (a *API) getApplication(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// GET /api/applications (page, page_size; Total-Number)
+// GET /api/applications (page, page_size; Total-Number; Logto's filters
+// types (repeatable) and isThirdParty, and search over id, name and
+// description, see searchQueryOf). Applications are few: filtered in memory.
 func (a *API) listApplications(w http.ResponseWriter, r *http.Request) error {
-	p, _, err := pageOf(r)
+	p, paged, err := pageOf(r)
 	if err != nil {
 		return err
 	}
-	apps, total, err := a.o.Store.ListApplications(r.Context(), p)
+	f, err := applicationFilterOf(r.URL.Query())
 	if err != nil {
 		return err
 	}
+	if f.none() {
+		apps, total, err := a.o.Store.ListApplications(r.Context(), p)
+		if err != nil {
+			return err
+		}
+		writeList(w, total, applicationsJSON(apps))
+		return nil
+	}
+	all, _, err := a.o.Store.ListApplications(r.Context(), store.Page{})
+	if err != nil {
+		return err
+	}
+	kept := make([]*store.Application, 0, len(all))
+	for _, app := range all {
+		if f.keeps(app) {
+			kept = append(kept, app)
+		}
+	}
+	writeList(w, int64(len(kept)), applicationsJSON(paginate(kept, p, paged)))
+	return nil
+}
+
+func applicationsJSON(apps []*store.Application) []applicationJSON {
 	out := make([]applicationJSON, len(apps))
 	for i, app := range apps {
 		out[i] = toApplicationJSON(app)
 	}
-	writeList(w, total, out)
-	return nil
+	return out
 }
 
 // PATCH /api/applications/{id} {name?, description?, oidcClientMetadata?:

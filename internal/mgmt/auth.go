@@ -13,6 +13,7 @@ import (
 
 // tokenClaims are the access token's claims the API checks.
 type tokenClaims struct {
+	JTI      string          `json:"jti"`
 	Sub      string          `json:"sub"`
 	EXP      int64           `json:"exp"`
 	Scope    string          `json:"scope"`
@@ -33,8 +34,10 @@ func (c tokenClaims) audiences() []string {
 }
 
 // authenticated lets a request through only with a live at+jwt for the
-// Management API resource carrying the scope "all", issued to a
-// machine-to-machine application that still has Management API access.
+// Management API resource carrying the scope "all", not revoked (RFC 7009),
+// whose application still holds the permission "all" of that resource
+// through its roles: taking the role "Logto Management API access" away
+// refuses tokens issued before. Two indexed reads per request.
 func (a *API) authenticated(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
@@ -56,22 +59,33 @@ func (a *API) authenticated(next http.Handler) http.Handler {
 			writeJSONError(w, http.StatusForbidden, "auth.forbidden", "The access token lacks the scope all.", nil)
 			return
 		}
-		// The application's access may have been withdrawn since the token
-		// was issued.
-		app, err := a.o.Store.GetApplication(r.Context(), c.ClientID)
-		if errors.Is(err, store.ErrNotFound) {
-			a.unauthorized(w, "The access token's application no longer exists.")
-			return
-		}
+		ctx := r.Context()
+		revoked, err := a.o.Store.IsTokenRevoked(ctx, c.JTI)
 		if err != nil {
 			a.writeError(w, r, err)
 			return
 		}
-		if !app.ManagementAPIAccess {
-			writeJSONError(w, http.StatusForbidden, "auth.forbidden", "The application has no Management API access.", nil)
+		if revoked || c.JTI == "" {
+			a.unauthorized(w, "The access token has been revoked.")
 			return
 		}
-		next.ServeHTTP(w, r)
+		_, held, err := a.o.Store.ApplicationResourcePermissions(ctx, c.ClientID, Indicator)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			a.writeError(w, r, err)
+			return
+		}
+		if !slices.Contains(held, ScopeAll) {
+			// Tell a deleted application (401) from one whose role was
+			// taken away (403); only refused requests pay for the lookup.
+			if _, err := a.o.Store.GetApplication(ctx, c.ClientID); errors.Is(err, store.ErrNotFound) {
+				a.unauthorized(w, "The access token's application no longer exists.")
+				return
+			}
+			writeJSONError(w, http.StatusForbidden, "auth.forbidden", "The application no longer holds the permission all of the Management API.", nil)
+			return
+		}
+		// The audit log names the application that made the call (audit.go).
+		next.ServeHTTP(w, r.WithContext(withActor(ctx, c.ClientID)))
 	})
 }
 

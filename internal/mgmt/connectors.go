@@ -1,10 +1,12 @@
 package mgmt
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/monban-dev/monban/internal/connector"
+	"github.com/monban-dev/monban/internal/store"
 	"github.com/monban-dev/monban/internal/validate"
 )
 
@@ -179,4 +181,34 @@ func (a *API) deleteConnector(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// PATCH /api/connectors/{id} {config?, metadata?, syncProfile?}: config is
+// merged over the stored one (a confidential value sent back masked keeps
+// the stored value) and validated against the factory's form items as at
+// creation; metadata replaces the stored metadata. A failed PATCH changes
+// nothing; a concurrent change is retried on the fresh connector.
+func (a *API) patchConnector(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	var in struct {
+		Config      map[string]any `json:"config"`
+		Metadata    map[string]any `json:"metadata"`
+		SyncProfile *bool          `json:"syncProfile"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	u := connector.Update{Config: in.Config, Metadata: in.Metadata, SyncProfile: in.SyncProfile}
+	for range staleRetries {
+		c, err := a.o.Connectors.Update(r.Context(), id, u)
+		if errors.Is(err, store.ErrStale) {
+			continue
+		}
+		if err != nil {
+			return withID(err, id)
+		}
+		writeJSON(w, http.StatusOK, toConnectorJSON(c))
+		return nil
+	}
+	return conflictingUpdate()
 }

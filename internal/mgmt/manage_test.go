@@ -10,24 +10,13 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib"
-
 	"github.com/monban-dev/monban/internal/store"
-	"github.com/monban-dev/monban/internal/storetesting"
 	"github.com/monban-dev/monban/internal/testenv"
 )
 
 // TestManagementRoutes drives every route of applications, secrets,
-// users and resources, on SQLite.
-func TestManagementRoutes(t *testing.T) {
-	testManagementRoutes(t, testenv.New(t, testenv.Options{}))
-}
-
-// TestManagementRoutesPostgres is the same on PostgreSQL, in a schema of
-// its own, when MONBAN_TEST_POSTGRES_DSN is set (required under CI=true).
-func TestManagementRoutesPostgres(t *testing.T) {
-	testManagementRoutes(t, testenv.New(t, testenv.Options{Postgres: storetesting.PostgresDSN(t)}))
-}
+// users and resources, on SQLite and PostgreSQL.
+func TestManagementRoutes(t *testing.T) { onBothDatabases(t, testManagementRoutes) }
 
 func testManagementRoutes(t *testing.T, env *testenv.Env) {
 	c := newClient(t, env)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/monban-dev/monban/internal/account"
 	"github.com/monban-dev/monban/internal/application"
+	"github.com/monban-dev/monban/internal/audit"
 	"github.com/monban-dev/monban/internal/connector"
 	"github.com/monban-dev/monban/internal/keys"
 	"github.com/monban-dev/monban/internal/rbac"
@@ -22,10 +23,10 @@ import (
 
 // Indicator is Logto OSS's Management API resource indicator: tokens for
 // /api must carry it as their audience.
-const Indicator = "https://default.logto.app/api"
+const Indicator = store.ManagementAPIIndicator
 
 // ScopeAll is the Management API's one permission.
-const ScopeAll = "all"
+const ScopeAll = store.ManagementAPIScopeAll
 
 // Connectors is what the connectors routes need of the connector domain
 // core (*connector.Service). When nil, the /api/connectors routes are not registered (the
@@ -34,6 +35,7 @@ type Connectors interface {
 	Create(ctx context.Context, factoryID string, config, metadata map[string]any, syncProfile bool) (*connector.Configured, error)
 	List(ctx context.Context) ([]*connector.Configured, error)
 	Get(ctx context.Context, id string) (*connector.Configured, error)
+	Update(ctx context.Context, id string, u connector.Update) (*connector.Configured, error)
 	Delete(ctx context.Context, id string) error
 }
 
@@ -50,7 +52,10 @@ type Options struct {
 	Connectors       Connectors
 	// RBAC manages API resources; when nil, the /api/resources routes are
 	// not registered.
-	RBAC   *rbac.Service
+	RBAC *rbac.Service
+	// Audit records every Management API write and serves /api/logs; when
+	// nil, nothing is recorded and the logs routes are not registered.
+	Audit  *audit.Service
 	Logger *slog.Logger
 	// Now is the clock for token expiry; nil means time.Now.
 	Now func() time.Time

@@ -135,8 +135,9 @@ func wantFields(t *testing.T, what string, r response, field string) {
 	t.Errorf("%s: issues do not name %q: %s", what, field, r.raw)
 }
 
-func TestAuthentication(t *testing.T) {
-	env := testenv.New(t, testenv.Options{})
+func TestAuthentication(t *testing.T) { onBothDatabases(t, testAuthentication) }
+
+func testAuthentication(t *testing.T, env *testenv.Env) {
 	routes := [][2]string{{"GET", "/api/sign-in-exp"}, {"GET", "/api/applications/x"}, {"GET", "/api/users/x"},
 		{"GET", "/api/connector-factories"}, {"POST", "/api/users"}, {"PATCH", "/api/sign-in-exp"}}
 	for _, rt := range routes {
@@ -171,8 +172,9 @@ func TestAuthentication(t *testing.T) {
 	}
 }
 
-func TestSignInExperience(t *testing.T) {
-	env := testenv.New(t, testenv.Options{})
+func TestSignInExperience(t *testing.T) { onBothDatabases(t, testSignInExperience) }
+
+func testSignInExperience(t *testing.T, env *testenv.Env) {
 	c := newClient(t, env)
 	r := c.do("GET", "/api/sign-in-exp", "")
 	if m := r.object(); r.status != 200 || m["signInMode"] != "SignInAndRegister" || m["signIn"] == nil {
@@ -196,8 +198,9 @@ func TestSignInExperience(t *testing.T) {
 	}
 }
 
-func TestApplications(t *testing.T) {
-	env := testenv.New(t, testenv.Options{})
+func TestApplications(t *testing.T) { onBothDatabases(t, testApplications) }
+
+func testApplications(t *testing.T, env *testenv.Env) {
 	c := newClient(t, env)
 	r := c.do("POST", "/api/applications", `{"name":"My web app","type":"Traditional","description":"d",
 		"oidcClientMetadata":{"redirectUris":["http://localhost:3000/callback"],"postLogoutRedirectUris":["http://localhost:3000/"]},
@@ -235,8 +238,9 @@ func TestApplications(t *testing.T) {
 	wantFields(t, "empty body", c.do("POST", "/api/applications", ""), "body")
 }
 
-func TestUsers(t *testing.T) {
-	env := testenv.New(t, testenv.Options{})
+func TestUsers(t *testing.T) { onBothDatabases(t, testUsers) }
+
+func testUsers(t *testing.T, env *testenv.Env) {
 	c := newClient(t, env)
 	r := c.do("POST", "/api/users", `{"username":"alice","password":"correct horse battery","primaryEmail":"alice@example.com","name":"Alice"}`)
 	u := r.object()
@@ -269,8 +273,9 @@ func TestUsers(t *testing.T) {
 	wantFields(t, "malformed JSON", c.do("POST", "/api/users", `nope`), "body")
 }
 
-func TestConnectorFactories(t *testing.T) {
-	env := testenv.New(t, testenv.Options{})
+func TestConnectorFactories(t *testing.T) { onBothDatabases(t, testConnectorFactories) }
+
+func testConnectorFactories(t *testing.T, env *testenv.Env) {
 	c := newClient(t, env)
 	r := c.do("GET", "/api/connector-factories", "")
 	if r.status != 200 || r.list() == nil && string(r.raw) != "[]" || r.header.Get("Total-Number") == "" {
@@ -285,8 +290,9 @@ func TestConnectorFactories(t *testing.T) {
 	wantError(t, "unknown factory", c.do("GET", "/api/connector-factories/nope", ""), 404, "entity.not_exists_with_id")
 }
 
-func TestConnectors(t *testing.T) {
-	env := testenv.New(t, testenv.Options{})
+func TestConnectors(t *testing.T) { onBothDatabases(t, testConnectors) }
+
+func testConnectors(t *testing.T, env *testenv.Env) {
 	c := newClient(t, env)
 	if _, ok := connector.Lookup("patreon-universal"); !ok {
 		t.Skip("the Patreon connector factory is not registered")
@@ -332,8 +338,9 @@ func TestConnectors(t *testing.T) {
 // a password (and, when its factory is registered, a Patreon connector)
 // exactly as a Logto user would, then signs that user in through the OIDC
 // flow.
-func TestLogtoClientShapes(t *testing.T) {
-	env := testenv.New(t, testenv.Options{})
+func TestLogtoClientShapes(t *testing.T) { onBothDatabases(t, testLogtoClientShapes) }
+
+func testLogtoClientShapes(t *testing.T, env *testenv.Env) {
 	c := newClient(t, env)
 	const redirect = "http://localhost:3000/callback"
 	r := c.do("POST", "/api/applications", `{"name":"Logto sample","type":"Traditional","description":"",

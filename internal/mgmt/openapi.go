@@ -40,6 +40,7 @@ var errorDescriptions = map[int]string{
 	401: "Missing, invalid or expired access token (auth.unauthorized)",
 	403: "The token lacks the scope all or its application lost Management API access (auth.forbidden)",
 	404: "No entity with that id (entity.not_exists_with_id)",
+	409: "The entity kept changing under concurrent updates; try again (entity.concurrent_update)",
 	422: "The request conflicts with existing data or cannot be processed",
 }
 
@@ -58,6 +59,9 @@ func (a *API) openAPI() obj {
 		errs := []int{}
 		if rt.Request != "" {
 			errs = append(errs, 400, 422)
+		}
+		if rt.Method == "PATCH" {
+			errs = append(errs, 409)
 		}
 		if rt.Auth {
 			errs = append(errs, 401, 403)
@@ -121,7 +125,7 @@ func (a *API) openAPI() obj {
 			"securitySchemes": obj{
 				"bearerAuth": obj{"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
 			},
-			"schemas": schemas(),
+			"schemas": withSchemas(schemas(), rbacSchemas()),
 		},
 	}
 }
@@ -147,6 +151,12 @@ var (
 func schemas() obj {
 	oidcMeta := object(obj{"redirectUris": strList, "postLogoutRedirectUris": strList})
 	customMeta := object(obj{"corsAllowedOrigins": strList})
+	userCreate := object(obj{
+		"username": str, "password": str, "primaryEmail": str, "primaryPhone": str,
+		"name": str, "avatar": str, "customData": anyObj, "profile": anyObj,
+		"passwordDigest":    obj{"type": "string", "maxLength": 256, "description": "an existing hash, instead of password"},
+		"passwordAlgorithm": obj{"type": "string", "enum": []string{"Argon2id", "Argon2i", "Bcrypt", "SHA256", "SHA1", "MD5"}},
+	})
 	return obj{
 		"Error": object(obj{
 			"message": str,
@@ -171,6 +181,7 @@ func schemas() obj {
 		"ConnectorCreate": object(obj{
 			"connectorId": str, "config": anyObj, "metadata": anyObj, "syncProfile": boolean,
 		}, "connectorId"),
+		"ConnectorPatch": object(obj{"config": anyObj, "metadata": anyObj, "syncProfile": boolean}),
 		"Application": object(obj{
 			"id": str, "name": str, "secret": str, "description": nullStr, "type": appTypes,
 			"oidcClientMetadata": oidcMeta, "customClientMetadata": customMeta,
@@ -199,10 +210,9 @@ func schemas() obj {
 			"profile": anyObj, "isSuspended": boolean,
 			"hasPassword": boolean, "createdAt": integer, "updatedAt": integer, "lastSignInAt": obj{"type": "integer", "format": "int64", "nullable": true},
 		}, "id"),
-		"UserCreate": object(obj{
-			"username": str, "password": str, "primaryEmail": str, "primaryPhone": str,
-			"name": str, "avatar": str, "customData": anyObj, "profile": anyObj,
-		}),
+		"UserCreate":       userCreate,
+		"UserImport":       object(obj{"users": obj{"type": "array", "maxItems": maxImport, "items": userCreate}}, "users"),
+		"UserImportResult": object(obj{"imported": integer, "ids": strList}, "imported", "ids"),
 		"UserPatch": object(obj{
 			"username": nullStr, "primaryEmail": nullStr, "primaryPhone": nullStr,
 			"name": nullStr, "avatar": nullStr, "customData": anyObj, "profile": anyObj,
@@ -215,5 +225,6 @@ func schemas() obj {
 			"id": str, "name": str, "indicator": str, "isDefault": boolean, "accessTokenTtl": integer,
 		}, "id", "name", "indicator"),
 		"ResourceCreate": object(obj{"name": str, "indicator": str, "accessTokenTtl": integer}, "name", "indicator"),
+		"Log":            logSchema(),
 	}
 }

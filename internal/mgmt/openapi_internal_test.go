@@ -22,6 +22,9 @@ func (noConnectors) Create(context.Context, string, map[string]any, map[string]a
 func (noConnectors) List(context.Context) ([]*connector.Configured, error)      { return nil, nil }
 func (noConnectors) Get(context.Context, string) (*connector.Configured, error) { return nil, nil }
 func (noConnectors) Delete(context.Context, string) error                       { return nil }
+func (noConnectors) Update(context.Context, string, connector.Update) (*connector.Configured, error) {
+	return nil, nil
+}
 
 // TestOpenAPIMatchesTable: every registered pattern is documented and every
 // documented operation registered, with and without the optional routes.

@@ -86,6 +86,10 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		writeJSONError(w, http.StatusNotFound, "entity.not_exists_with_id", "The resource does not exist.", nil)
+	case errors.Is(err, store.ErrStale):
+		// A concurrent writer won a read-modify-write: nothing was written.
+		writeJSONError(w, http.StatusConflict, "entity.concurrent_update",
+			"The entity was changed by another request at the same time; try again.", nil)
 	case errors.Is(err, store.ErrConflict):
 		writeJSONError(w, http.StatusUnprocessableEntity, "entity.unique_integrity_violation", "The entity already exists or is in use.", nil)
 	default:
@@ -232,4 +236,14 @@ func paginate[T any](all []T, p store.Page, paged bool) []T {
 func writeList(w http.ResponseWriter, total int64, items any) {
 	w.Header().Set("Total-Number", strconv.FormatInt(total, 10))
 	writeJSON(w, http.StatusOK, items)
+}
+
+// staleRetries bounds how often a handler re-runs a read-modify-write that
+// keeps losing to concurrent writers (store.ErrStale).
+const staleRetries = 8
+
+// conflictingUpdate: the entity kept changing under a read-modify-write.
+func conflictingUpdate() error {
+	return &apiError{Status: http.StatusConflict, Code: "entity.concurrent_update",
+		Message: "The entity was changed by another request at the same time; try again."}
 }

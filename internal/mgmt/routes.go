@@ -46,6 +46,7 @@ func (a *API) routes() []route {
 			auth("GET", "/api/connectors", "ListConnectors", "List connectors", "Connectors", "", "[]Connector", 200, a.listConnectors),
 			auth("POST", "/api/connectors", "CreateConnector", "Create a connector", "Connectors", "ConnectorCreate", "Connector", 200, a.createConnector),
 			auth("GET", "/api/connectors/{id}", "GetConnector", "Get a connector", "Connectors", "", "Connector", 200, a.getConnector),
+			auth("PATCH", "/api/connectors/{id}", "UpdateConnector", "Update a connector (config merged and validated, metadata, syncProfile)", "Connectors", "ConnectorPatch", "Connector", 200, a.patchConnector),
 			auth("DELETE", "/api/connectors/{id}", "DeleteConnector", "Delete a connector", "Connectors", "", "", 204, a.deleteConnector),
 		)
 	}
@@ -55,12 +56,14 @@ func (a *API) routes() []route {
 		auth("GET", "/api/applications/{id}", "GetApplication", "Get an application", "Applications", "", "Application", 200, a.getApplication),
 		auth("PATCH", "/api/applications/{id}", "UpdateApplication", "Update an application", "Applications", "ApplicationPatch", "Application", 200, a.patchApplication),
 		auth("DELETE", "/api/applications/{id}", "DeleteApplication", "Delete an application", "Applications", "", "", 204, a.deleteApplication),
+		auth("PATCH", "/api/applications/{id}/custom-data", "UpdateApplicationCustomData", "Merge into an application's custom data", "Applications", "CustomData", "CustomData", 200, a.patchApplicationCustomData),
 		auth("GET", "/api/applications/{id}/secrets", "ListApplicationSecrets", "List an application's secrets", "Applications", "", "[]ApplicationSecret", 200, a.listSecrets),
 		auth("POST", "/api/applications/{id}/secrets", "CreateApplicationSecret", "Add a secret to an application", "Applications", "ApplicationSecretCreate", "ApplicationSecret", 201, a.createSecret),
 		auth("DELETE", "/api/applications/{id}/secrets/{name}", "DeleteApplicationSecret", "Delete an application secret", "Applications", "", "", 204, a.deleteSecret),
 
 		auth("GET", "/api/users", "ListUsers", "List users", "Users", "", "[]User", 200, a.listUsers),
 		auth("POST", "/api/users", "CreateUser", "Create a user", "Users", "UserCreate", "User", 200, a.createUser),
+		auth("POST", "/api/users/import", "ImportUsers", "Create many users at once, all or nothing (Monban)", "Users", "UserImport", "UserImportResult", 200, a.importUsers),
 		auth("GET", "/api/users/{id}", "GetUser", "Get a user", "Users", "", "User", 200, a.getUser),
 		auth("PATCH", "/api/users/{id}", "UpdateUser", "Update a user", "Users", "UserPatch", "User", 200, a.patchUser),
 		auth("DELETE", "/api/users/{id}", "DeleteUser", "Delete a user", "Users", "", "", 204, a.deleteUser),
@@ -77,6 +80,14 @@ func (a *API) routes() []route {
 			auth("POST", "/api/resources", "CreateResource", "Create an API resource", "Resources", "ResourceCreate", "Resource", 201, a.createResource),
 			auth("GET", "/api/resources/{id}", "GetResource", "Get an API resource", "Resources", "", "Resource", 200, a.getResource),
 		)
+		rs = append(rs, a.rbacRoutes(auth)...)
+	}
+	if a.o.Audit != nil {
+		rs = append(rs,
+			auth("GET", "/api/logs", "ListLogs", "List audit log entries (userId, applicationId, logKey; newest first)", "Audit logs", "", "[]Log", 200, a.getLogs),
+			auth("GET", "/api/logs/{id}", "GetLog", "Get an audit log entry", "Audit logs", "", "Log", 200, a.getLog),
+			auth("GET", "/api/users/{userId}/logs", "ListUserLogs", "List a user's audit log entries", "Audit logs", "", "[]Log", 200, a.getUserLogs),
+		)
 	}
 	return rs
 }
@@ -86,6 +97,9 @@ func (a *API) routes() []route {
 func (a *API) Routes(mux interface{ Handle(string, http.Handler) }) {
 	for _, rt := range a.routes() {
 		h := a.handle(rt.Handler)
+		if rt.Auth && isWrite(rt.Method) && a.o.Audit != nil {
+			h = a.audited(rt, h)
+		}
 		if rt.Auth {
 			h = a.authenticated(h)
 		}

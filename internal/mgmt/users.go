@@ -3,12 +3,9 @@ package mgmt
 import (
 	"context"
 	"net/http"
-	"net/url"
-	"strings"
 
 	"github.com/monban-dev/monban/internal/account"
 	"github.com/monban-dev/monban/internal/store"
-	"github.com/monban-dev/monban/internal/validate"
 )
 
 type identityJSON struct {
@@ -73,7 +70,8 @@ func (a *API) toUserJSON(ctx context.Context, u *store.User) (userJSON, error) {
 }
 
 // POST /api/users {username?, password?, primaryEmail?, primaryPhone?,
-// name?, avatar?, customData?, profile?}
+// name?, avatar?, customData?, profile?, passwordDigest?,
+// passwordAlgorithm?}
 func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Username     string         `json:"username"`
@@ -84,20 +82,21 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
 		Avatar       string         `json:"avatar"`
 		CustomData   map[string]any `json:"customData"`
 		Profile      map[string]any `json:"profile"`
+		// An existing hash instead of password (Logto's names).
+		PasswordDigest    string `json:"passwordDigest"`
+		PasswordAlgorithm string `json:"passwordAlgorithm"`
 	}
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	if in.Avatar != "" {
-		if u, err := url.Parse(in.Avatar); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return validate.Errors{{Field: "avatar", Code: "user.invalid_avatar", Message: "must be an http(s) URL"}}
-		}
+	if err := checkAvatar(&in.Avatar); err != nil {
+		return err
 	}
 	ctx := r.Context()
 	// One write through the domain core: the profile comes with the user.
 	u, err := a.o.Accounts.CreateUser(ctx, account.NewUser{Username: in.Username, Password: in.Password,
 		PrimaryEmail: in.PrimaryEmail, PrimaryPhone: in.PrimaryPhone, Name: in.Name, Avatar: in.Avatar,
-		CustomData: in.CustomData, Profile: in.Profile})
+		CustomData: in.CustomData, Profile: in.Profile, PasswordDigest: in.PasswordDigest, PasswordAlgorithm: in.PasswordAlgorithm})
 	if err != nil {
 		return err
 	}
@@ -124,8 +123,8 @@ func (a *API) getUser(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// GET /api/users (page, page_size; Total-Number; search: a case-insensitive
-// substring of username, email, phone or name)
+// GET /api/users (page, page_size; Total-Number; Logto's search
+// parameters, see searchQueryOf: search matches username, email, phone or name)
 func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
 	p, paged, err := pageOf(r)
 	if err != nil {
@@ -134,13 +133,11 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if !paged { // Logto always pages users
 		p = store.Page{Number: 1, Size: defaultPageSize}
 	}
-	var users []*store.User
-	var total int64
-	if q := strings.Trim(strings.TrimSpace(r.URL.Query().Get("search")), "%"); q != "" {
-		users, total, err = a.o.Store.SearchUsers(r.Context(), q, p)
-	} else {
-		users, total, err = a.o.Store.ListUsers(r.Context(), p)
+	q, err := searchQueryOf(r.URL.Query(), userSearchFields)
+	if err != nil {
+		return err
 	}
+	users, total, err := a.o.Store.FindUsers(r.Context(), q, p)
 	if err != nil {
 		return err
 	}

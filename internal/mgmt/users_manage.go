@@ -3,7 +3,6 @@ package mgmt
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/url"
 
@@ -147,20 +146,11 @@ func (a *API) patchCustomData(w http.ResponseWriter, r *http.Request) error {
 	if in.CustomData == nil {
 		return invalidInput("customData", "guard.invalid_input", "must be a JSON object")
 	}
-	ctx := r.Context()
-	u, err := a.o.Store.GetUser(ctx, id)
+	merged, err := a.o.Accounts.MergeCustomData(r.Context(), id, in.CustomData)
 	if err != nil {
 		return withID(err, id)
 	}
-	merged := maps.Clone(u.CustomData)
-	if merged == nil {
-		merged = map[string]any{}
-	}
-	maps.Copy(merged, in.CustomData)
-	if u, err = a.o.Accounts.UpdateUser(ctx, id, account.UserPatch{CustomData: merged}); err != nil {
-		return withID(err, id)
-	}
-	writeJSON(w, http.StatusOK, u.CustomData)
+	writeJSON(w, http.StatusOK, merged)
 	return nil
 }
 

@@ -121,6 +121,17 @@ func (p *Provider) parseAuthRequest(r *http.Request, app *store.Application, red
 		}
 		req.Resources = append(req.Resources, res)
 	}
+	if len(req.Resources) == 0 {
+		// Logto: a request naming no resource is for the default one, if
+		// set, so its permissions can be requested without RFC 8707.
+		def, err := p.defaultResource(r.Context())
+		if err != nil {
+			return req, errServer(err.Error())
+		}
+		if def != nil {
+			req.Resources = []string{def.Indicator}
+		}
+	}
 	req.Prompt = strings.Fields(q.Get("prompt"))
 	for _, v := range req.Prompt {
 		if v != "none" && v != "login" && v != "consent" && v != "select_account" {

@@ -53,7 +53,7 @@ func userClaims(u *store.User, scopes []string, forIDToken bool) map[string]any 
 		}
 	}
 	if has("roles") {
-		c["roles"] = []string{} // the RBAC issue fills these
+		c["roles"] = []string{} // the callers fill in the user's role names
 	}
 	if !forIDToken {
 		if has("custom_data") {

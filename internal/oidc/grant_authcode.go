@@ -1,6 +1,7 @@
 package oidc
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
@@ -9,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 
+	"github.com/monban-dev/monban/internal/audit"
 	"github.com/monban-dev/monban/internal/id"
 	"github.com/monban-dev/monban/internal/store"
 )
@@ -93,7 +95,14 @@ func (p *Provider) grantAuthorizationCode(r *http.Request, app *store.Applicatio
 				return err
 			}
 		}
-		return tx.SetAuthorizationCodeGrant(ctx, ac.CodeHash, grant.ID)
+		if err := tx.SetAuthorizationCodeGrant(ctx, ac.CodeHash, grant.ID); err != nil {
+			return err
+		}
+		// One more INSERT in this transaction: the entry exists exactly
+		// when the grant does (package audit explains why only here).
+		ip, ua := audit.Origin(r)
+		return p.o.Audit.RecordTx(ctx, tx, audit.Entry{Key: audit.KeyExchangeByAuthorizationCode,
+			UserID: user.ID, ApplicationID: app.ID, IP: ip, UserAgent: ua})
 	})
 	var replay *errCodeReplayed
 	if errors.As(err, &replay) {
@@ -108,7 +117,7 @@ func (p *Provider) grantAuthorizationCode(r *http.Request, app *store.Applicatio
 	if err != nil {
 		return nil, err
 	}
-	return p.userTokens(app, user, grant, grant.Scopes, resource, ac.Nonce, refresh)
+	return p.userTokens(ctx, app, user, grant, grant.Scopes, resource, ac.Nonce, refresh)
 }
 
 // checkPKCE (RFC 7636 §4.6, spec/security.md item 3): a verifier without an
@@ -131,12 +140,16 @@ func checkPKCE(ac *store.AuthorizationCode, verifier string) error {
 }
 
 // userTokens builds the response of the code and refresh grants: an at+jwt
-// when a resource is asked for, else the opaque userinfo token; a fresh ID
-// token when openid was granted.
-func (p *Provider) userTokens(app *store.Application, user *store.User, grant *store.Grant, scopes []string, resource *store.Resource, nonce, refresh string) (*tokenResponse, error) {
+// when a resource is asked for (scope: the granted scopes the user holds
+// as permissions now, permissions.go), else the opaque userinfo token; a
+// fresh ID token when openid was granted.
+func (p *Provider) userTokens(ctx context.Context, app *store.Application, user *store.User, grant *store.Grant, scopes []string, resource *store.Resource, nonce, refresh string) (*tokenResponse, error) {
 	resp := &tokenResponse{TokenType: "Bearer", RefreshToken: refresh}
 	if resource != nil {
-		scope := resourceScope(resource, app, scopes)
+		scope, err := p.userResourceScope(ctx, user.ID, resource, scopes)
+		if err != nil {
+			return nil, err
+		}
 		tok, ttl, err := p.jwtAccessToken(user.ID, app.ID, resource.Indicator, scope, grant.ID, resource.AccessTokenTTL)
 		if err != nil {
 			return nil, err
@@ -148,7 +161,11 @@ func (p *Provider) userTokens(app *store.Application, user *store.User, grant *s
 		resp.Scope = joinScope(oidcScopes)
 	}
 	if slices.Contains(scopes, "openid") {
-		idt, err := p.idToken(app, user, scopes, grant.AuthTime, nonce, sidOf(grant.SessionIDHash))
+		roles, err := p.roleNames(ctx, user.ID, scopes)
+		if err != nil {
+			return nil, err
+		}
+		idt, err := p.idToken(app, user, scopes, roles, grant.AuthTime, nonce, sidOf(grant.SessionIDHash))
 		if err != nil {
 			return nil, err
 		}

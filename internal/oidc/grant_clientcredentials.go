@@ -10,7 +10,9 @@ import (
 )
 
 // grantClientCredentials (RFC 6749 §4.4): machine-to-machine applications
-// only. Issuing writes nothing: the token is a signed at+jwt.
+// only. Issuing writes nothing: the token is a signed at+jwt whose scope is
+// the requested permissions the application holds through its roles, read
+// with the resource in one query.
 func (p *Provider) grantClientCredentials(r *http.Request, app *store.Application, form url.Values) (*tokenResponse, error) {
 	if app.Type != store.AppMachineToMachine {
 		return nil, errUnauthorizedClient("client_credentials is for machine-to-machine applications")
@@ -21,15 +23,16 @@ func (p *Provider) grantClientCredentials(r *http.Request, app *store.Applicatio
 		ttl        = DefaultAccessTokenTTL
 	)
 	if ind := form.Get("resource"); ind != "" {
-		res, err := p.resource(r.Context(), ind, app)
+		res, granted, err := p.applicationResource(r.Context(), app.ID, ind, requested)
 		if err != nil {
 			return nil, err
 		}
-		aud, ttl, scope = res.Indicator, res.AccessTokenTTL, resourceScope(res, app, requested)
+		aud, ttl, scope = res.Indicator, res.AccessTokenTTL, granted
 	} else {
 		// Spec ("Pinned details"): without a resource the token is still a
 		// JWT that introspection accepts, for the default resource if one is
-		// set, else for the client itself, with an empty scope.
+		// set (with the requested permissions of it the application holds),
+		// else for the client itself, with an empty scope.
 		def, err := p.defaultResource(r.Context())
 		if err != nil {
 			return nil, err
@@ -37,6 +40,11 @@ func (p *Provider) grantClientCredentials(r *http.Request, app *store.Applicatio
 		aud = app.ID
 		if def != nil {
 			aud, ttl = def.Indicator, def.AccessTokenTTL
+			if len(requested) > 0 {
+				if _, scope, err = p.applicationResource(r.Context(), app.ID, def.Indicator, requested); err != nil {
+					return nil, err
+				}
+			}
 		}
 	}
 	tok, expiresIn, err := p.jwtAccessToken(app.ID, app.ID, aud, scope, "", ttl)

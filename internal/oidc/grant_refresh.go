@@ -92,5 +92,5 @@ func (p *Provider) grantRefreshToken(r *http.Request, app *store.Application, fo
 		return nil, err
 	}
 	// OIDC Core §12.2: the refreshed ID token carries no nonce.
-	return p.userTokens(app, user, grant, grant.Scopes, resource, "", next)
+	return p.userTokens(ctx, app, user, grant, grant.Scopes, resource, "", next)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/monban-dev/monban/internal/account"
 	"github.com/monban-dev/monban/internal/application"
+	"github.com/monban-dev/monban/internal/audit"
 	"github.com/monban-dev/monban/internal/interaction"
 	"github.com/monban-dev/monban/internal/keys"
 	"github.com/monban-dev/monban/internal/metrics"
@@ -20,9 +21,10 @@ import (
 	"github.com/monban-dev/monban/internal/throttle"
 )
 
-// ManagementAPIIndicator is Logto OSS's Management API resource; M2M
-// applications with Management API access get its "all" scope.
-const ManagementAPIIndicator = "https://default.logto.app/api"
+// ManagementAPIIndicator is Logto OSS's Management API resource: a
+// resource like any other, whose permission "all" machine-to-machine
+// applications hold through the role "Logto Management API access".
+const ManagementAPIIndicator = store.ManagementAPIIndicator
 
 // Lifetimes, Logto's defaults.
 const (
@@ -56,6 +58,9 @@ type Options struct {
 	Metrics      *metrics.Metrics
 	Logger       *slog.Logger
 	Now          func() time.Time
+	// Audit records token endpoint errors and code exchanges (audit.go);
+	// nil records nothing.
+	Audit *audit.Service
 	// ClientThrottle holds client-secret guessing back at the token
 	// endpoint (spec/security.md item 18); nil means
 	// throttle.Clients(Store, Now).

@@ -38,27 +38,27 @@ func (p *Provider) handleToken(w http.ResponseWriter, r *http.Request) {
 	allowCORS(w)
 	form, err := parseForm(w, r)
 	if err != nil {
-		p.tokenError(w, r, "", err)
+		p.tokenError(w, r, "", nil, err)
 		return
 	}
 	gt := form.Get("grant_type")
 	grant, ok := p.grants()[gt]
 	if !ok {
 		if gt == "" {
-			p.tokenError(w, r, gt, errInvalidRequest("grant_type is required"))
+			p.tokenError(w, r, gt, nil, errInvalidRequest("grant_type is required"))
 		} else {
-			p.tokenError(w, r, gt, errUnsupportedGrantType("unsupported grant_type"))
+			p.tokenError(w, r, gt, nil, errUnsupportedGrantType("unsupported grant_type"))
 		}
 		return
 	}
 	app, err := p.authenticateClient(r.Context(), r, form)
 	if err != nil {
-		p.tokenError(w, r, gt, err)
+		p.tokenError(w, r, gt, nil, err)
 		return
 	}
 	resp, err := grant(r, app, form)
 	if err != nil {
-		p.tokenError(w, r, gt, err)
+		p.tokenError(w, r, gt, app, err)
 		return
 	}
 	if p.o.Metrics != nil {
@@ -67,10 +67,13 @@ func (p *Provider) handleToken(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, resp)
 }
 
-func (p *Provider) tokenError(w http.ResponseWriter, r *http.Request, grantType string, err error) {
+// tokenError answers a failed token request and records it (audit.go);
+// app is the authenticated client, nil before client authentication.
+func (p *Provider) tokenError(w http.ResponseWriter, r *http.Request, grantType string, app *store.Application, err error) {
 	if p.o.Metrics != nil {
 		p.o.Metrics.TokenErrors.WithLabelValues(asError(err).Code).Inc()
 	}
+	p.recordTokenError(r, grantType, app, err)
 	p.writeJSONError(w, r, err)
 }
 

@@ -125,9 +125,12 @@ func (p *Provider) liveJTI(ctx context.Context, jti string) (bool, error) {
 
 // idToken signs an ID token (OIDC Core §2): aud is the client id as a JSON
 // string, because an array breaks both Logto SDKs.
-func (p *Provider) idToken(app *store.Application, u *store.User, scopes []string, authTime time.Time, nonce string, sid string) (string, error) {
+func (p *Provider) idToken(app *store.Application, u *store.User, scopes []string, roles []string, authTime time.Time, nonce string, sid string) (string, error) {
 	now := p.now()
 	c := userClaims(u, scopes, true)
+	if roles != nil {
+		c["roles"] = roles
+	}
 	c["iss"] = p.o.Issuer
 	c["aud"] = app.ID
 	c["iat"] = now.Unix()
@@ -155,26 +158,9 @@ func sidOf(sessionIDHash []byte) string {
 
 // resource resolves an indicator the client may ask a token for.
 func (p *Provider) resource(ctx context.Context, indicator string, app *store.Application) (*store.Resource, error) {
-	if indicator == ManagementAPIIndicator {
-		return &store.Resource{Name: "Logto Management API", Indicator: ManagementAPIIndicator, AccessTokenTTL: DefaultAccessTokenTTL}, nil
-	}
 	res, err := p.o.Store.GetResourceByIndicator(ctx, indicator)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errInvalidTarget("unknown resource indicator")
 	}
 	return res, err
-}
-
-// resourceScope is what an access token for res may carry of the requested
-// scopes. Permissions come with the RBAC model (its own issue); until then
-// only the Management API's "all" for applications that have its access.
-func resourceScope(res *store.Resource, app *store.Application, requested []string) string {
-	if res.Indicator == ManagementAPIIndicator && app.ManagementAPIAccess {
-		for _, s := range requested {
-			if s == "all" {
-				return "all"
-			}
-		}
-	}
-	return ""
 }

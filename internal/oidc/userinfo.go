@@ -49,6 +49,12 @@ func (p *Provider) handleUserinfo(w http.ResponseWriter, r *http.Request) {
 	}
 	scopes := strings.Fields(c.Scope)
 	claims := userClaims(u, scopes, false)
+	if roles, err := p.roleNames(r.Context(), u.ID, scopes); err != nil {
+		p.writeJSONError(w, r, err)
+		return
+	} else if roles != nil {
+		claims["roles"] = roles
+	}
 	if slices.Contains(scopes, "identities") {
 		// Logto's shape: {target: {userId, details}}.
 		ids, err := p.o.Store.ListUserIdentities(r.Context(), u.ID)

@@ -1,6 +1,9 @@
-// Package rbac is the domain core for API resources and, with the RBAC
-// issue, their permissions and roles. For now it holds what the protocol
-// needs: resources named by an RFC 8707 indicator, with an access-token TTL.
+// Package rbac is the domain core of role-based access control, as Logto
+// has it: API resources named by an RFC 8707 indicator, their permissions
+// ("scopes"), roles grouping permissions of any resources, and roles
+// assigned to users (User roles) or to machine-to-machine applications
+// (MachineToMachine roles). Access tokens for a resource carry the
+// permissions requested that the subject holds through its roles.
 package rbac
 
 import (
@@ -54,10 +57,7 @@ func (s *Service) CreateResource(ctx context.Context, in NewResource) (*store.Re
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	now := time.Now().UTC()
-	if s.Now != nil {
-		now = s.Now().UTC()
-	}
+	now := s.now()
 	r := &store.Resource{ID: id.New(), Name: strings.TrimSpace(in.Name), Indicator: in.Indicator,
 		AccessTokenTTL: in.AccessTokenTTL.Truncate(time.Second), IsDefault: in.IsDefault, CreatedAt: now}
 	err := s.Store.CreateResource(ctx, r)
@@ -67,6 +67,13 @@ func (s *Service) CreateResource(ctx context.Context, in NewResource) (*store.Re
 	return r, err
 }
 
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
 // ListResources returns every resource.
 func (s *Service) ListResources(ctx context.Context) ([]*store.Resource, error) {
 	return s.Store.ListResources(ctx)
@@ -74,5 +81,72 @@ func (s *Service) ListResources(ctx context.Context) ([]*store.Resource, error) 
 
 // GetResource returns the resource with that id (store.ErrNotFound if none).
 func (s *Service) GetResource(ctx context.Context, id string) (*store.Resource, error) {
-	return s.Store.GetResource(ctx, id)
+	r, err := s.Store.GetResource(ctx, id)
+	return r, notFound(err, "resource", id)
+}
+
+// ResourcePatch changes a resource; nil members stay as they are. The
+// indicator never changes (tokens carry it as their audience).
+type ResourcePatch struct {
+	Name           *string
+	AccessTokenTTL *time.Duration
+}
+
+// UpdateResource applies p. The Management API cannot be changed.
+func (s *Service) UpdateResource(ctx context.Context, id string, p ResourcePatch) (*store.Resource, error) {
+	var errs validate.Errors
+	if p.Name != nil && strings.TrimSpace(*p.Name) == "" {
+		errs.Add("name", "resource.name_required", "must not be empty")
+	}
+	if p.AccessTokenTTL != nil && (*p.AccessTokenTTL < MinAccessTokenTTL || *p.AccessTokenTTL > MaxAccessTokenTTL) {
+		errs.Add("accessTokenTtl", "resource.invalid_ttl", fmt.Sprintf("must be between %d and %d seconds", int(MinAccessTokenTTL/time.Second), int(MaxAccessTokenTTL/time.Second)))
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	var r *store.Resource
+	err := s.Store.InTx(ctx, func(tx store.Store) error {
+		var err error
+		if r, err = tx.GetResource(ctx, id); err != nil {
+			return notFound(err, "resource", id)
+		}
+		if r.Indicator == store.ManagementAPIIndicator {
+			return errManagementAPI
+		}
+		if p.Name != nil {
+			r.Name = strings.TrimSpace(*p.Name)
+		}
+		if p.AccessTokenTTL != nil {
+			r.AccessTokenTTL = p.AccessTokenTTL.Truncate(time.Second)
+		}
+		return tx.UpdateResource(ctx, r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// DeleteResource removes a resource with its permissions (and so the
+// permissions' place in roles). The Management API cannot be deleted.
+func (s *Service) DeleteResource(ctx context.Context, id string) error {
+	return s.Store.InTx(ctx, func(tx store.Store) error {
+		r, err := tx.GetResource(ctx, id)
+		if err != nil {
+			return notFound(err, "resource", id)
+		}
+		if r.Indicator == store.ManagementAPIIndicator {
+			return refused("resource.cannot_delete_management_api", "Cannot delete Logto Management API.")
+		}
+		return tx.DeleteResource(ctx, id)
+	})
+}
+
+// SetDefaultResource makes the resource the default one (the one used when
+// a request names none; at most one is) or stops it being the default.
+func (s *Service) SetDefaultResource(ctx context.Context, id string, isDefault bool) (*store.Resource, error) {
+	if err := s.Store.SetDefaultResource(ctx, id, isDefault); err != nil {
+		return nil, notFound(err, "resource", id)
+	}
+	return s.GetResource(ctx, id)
 }

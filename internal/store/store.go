@@ -51,11 +51,13 @@ type Store interface {
 	Consents
 	RevokedTokens
 	Resources
+	RBAC
 	Throttles
 	VerificationCodes
 	Connectors
 	Identities
 	ConnectorSessions
+	AuditLogs
 
 	// InTx runs fn with a Store whose every call is part of one transaction:
 	// committed when fn returns nil, rolled back otherwise. Nested calls on
@@ -109,12 +111,10 @@ type Application struct {
 	PostLogoutRedirectURIs []string
 	CORSAllowedOrigins     []string
 	IsThirdParty           bool
-	// ManagementAPIAccess lets a machine-to-machine application obtain
-	// tokens for the Management API. (The RBAC issue turns this into a role.)
-	ManagementAPIAccess bool
-	CustomData          map[string]any
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
+	// Access to the Management API is a role (store.RBAC), not a field.
+	CustomData map[string]any
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 	// Version increases with every update; UpdateApplication fails with
 	// ErrStale when it does not match the stored one.
 	Version int64
@@ -188,6 +188,9 @@ type Users interface {
 	// username, primary email, primary phone or name contains query
 	// (case-insensitive substring), and the total count of matches.
 	SearchUsers(ctx context.Context, query string, page Page) ([]*User, int64, error)
+	// FindUsers returns a page, in creation order, of the users matching q
+	// (see UserQuery), and the total count of matches.
+	FindUsers(ctx context.Context, q UserQuery, page Page) ([]*User, int64, error)
 	// UpdateUser writes u if u.Version is current, and increments u.Version.
 	UpdateUser(ctx context.Context, u *User) error
 	DeleteUser(ctx context.Context, id string) error

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -57,6 +58,9 @@ type Options struct {
 	// ConnectorEndpointOverrides is --connector-endpoint-overrides, e.g.
 	// "patreon=http://127.0.0.1:PORT" to point a connector at a fake.
 	ConnectorEndpointOverrides string
+	// TrustedProxies is --trusted-proxies: peers whose X-Forwarded-For is
+	// believed (the test client is 127.0.0.1).
+	TrustedProxies []netip.Prefix
 }
 
 // New starts a deployment in t's temporary directory.
@@ -95,7 +99,8 @@ func New(t testing.TB, o Options) *Env {
 		}
 	}
 	m := metrics.New()
-	srv := server.New(server.Options{BasePath: cfg.BasePath(), Logger: logger, Metrics: m, Ready: d.Store.Ping})
+	srv := server.New(server.Options{BasePath: cfg.BasePath(), Logger: logger, Metrics: m, Ready: d.Store.Ping,
+		TrustedProxies: o.TrustedProxies})
 	d.Mount(srv, m, logger, o.Now)
 	hs := httptest.NewUnstartedServer(srv.Handler())
 	hs.Listener.Close()

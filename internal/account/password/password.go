@@ -63,8 +63,8 @@ const argonVersion = argon2.Version
 
 var (
 	// ErrUnsupportedHash is returned by Verify for a hash that is not an
-	// Argon2id or Argon2i PHC string of version 19 (e.g. bcrypt, argon2d,
-	// Argon2 v1.0).
+	// Argon2id or Argon2i PHC string of version 19 nor one Import made
+	// (e.g. argon2d, scrypt, Argon2 v1.0).
 	ErrUnsupportedHash = errors.New("password: unsupported hash")
 	// ErrMalformedHash is returned by Verify for an Argon2 PHC string that
 	// cannot be parsed or whose parameters are out of range.
@@ -102,7 +102,8 @@ func Hash(password string, p Params) (string, error) {
 // It returns ok=false and err=nil for a wrong password, and an error
 // (ErrUnsupportedHash or ErrMalformedHash, check with errors.Is) when phc
 // cannot be used. Argon2i strings are accepted too, since Logto and other
-// servers export them.
+// servers export them, and so are the bcrypt strings and plain digests that
+// Import stores.
 //
 // needsRehash reports, only when ok is true, that the caller should store a
 // fresh Hash(password, p): the stored memory, time, key length or salt length
@@ -110,6 +111,12 @@ func Hash(password string, p Params) (string, error) {
 // true for a wrong password, so a caller cannot overwrite a hash with an
 // attacker's guess by forgetting to check ok.
 func Verify(password, phc string, p Params) (ok bool, needsRehash bool, err error) {
+	if isImported(phc) {
+		// bcrypt or a plain digest from an import: right once, then
+		// replaced by Argon2id.
+		ok, err := verifyImported(password, phc)
+		return ok, ok, err
+	}
 	h, err := parse(phc)
 	if err != nil {
 		return false, false, err

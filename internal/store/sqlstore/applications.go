@@ -10,16 +10,16 @@ import (
 )
 
 const applicationColumns = `id, name, description, type, redirect_uris, post_logout_redirect_uris,
-	cors_allowed_origins, is_third_party, management_api_access, custom_data, created_at, updated_at, version`
+	cors_allowed_origins, is_third_party, custom_data, created_at, updated_at, version`
 
 func (s *Store) CreateApplication(ctx context.Context, a *store.Application) error {
 	a.CreatedAt = a.CreatedAt.UTC().Truncate(time.Microsecond)
 	a.UpdatedAt = a.UpdatedAt.UTC().Truncate(time.Microsecond)
 	a.Version = 1
 	_, err := s.exec(ctx, "create application", `INSERT INTO applications (`+applicationColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.Name, a.Description, string(a.Type), jsonText(a.RedirectURIs), jsonText(a.PostLogoutRedirectURIs),
-		jsonText(a.CORSAllowedOrigins), a.IsThirdParty, a.ManagementAPIAccess, jsonText(a.CustomData),
+		jsonText(a.CORSAllowedOrigins), a.IsThirdParty, jsonText(a.CustomData),
 		ts(a.CreatedAt), ts(a.UpdatedAt), a.Version)
 	return err
 }
@@ -33,7 +33,7 @@ func scanApplication(r rowScanner) (*store.Application, error) {
 		created, updated         int64
 	)
 	if err := r.Scan(&a.ID, &a.Name, &a.Description, &typ, &ru, &plu, &cors, &a.IsThirdParty,
-		&a.ManagementAPIAccess, &data, &created, &updated, &a.Version); err != nil {
+		&data, &created, &updated, &a.Version); err != nil {
 		return nil, err
 	}
 	a.Type = store.ApplicationType(typ)
@@ -89,11 +89,11 @@ func (s *Store) UpdateApplication(ctx context.Context, a *store.Application) err
 	a.UpdatedAt = a.UpdatedAt.UTC().Truncate(time.Microsecond)
 	op := fmt.Sprintf("update application %q", a.ID)
 	n, err := s.exec(ctx, op, `UPDATE applications SET name = ?, description = ?, type = ?, redirect_uris = ?,
-		post_logout_redirect_uris = ?, cors_allowed_origins = ?, is_third_party = ?, management_api_access = ?,
+		post_logout_redirect_uris = ?, cors_allowed_origins = ?, is_third_party = ?,
 		custom_data = ?, updated_at = ?, version = version + 1
 		WHERE id = ? AND version = ?`,
 		a.Name, a.Description, string(a.Type), jsonText(a.RedirectURIs), jsonText(a.PostLogoutRedirectURIs),
-		jsonText(a.CORSAllowedOrigins), a.IsThirdParty, a.ManagementAPIAccess, jsonText(a.CustomData),
+		jsonText(a.CORSAllowedOrigins), a.IsThirdParty, jsonText(a.CustomData),
 		ts(a.UpdatedAt), a.ID, a.Version)
 	if err != nil {
 		return err
@@ -159,7 +159,7 @@ func (s *Store) DeleteApplicationSecret(ctx context.Context, applicationID, secr
 func (s *Store) GetApplicationWithSecrets(ctx context.Context, id string) (*store.Application, []*store.ApplicationSecret, error) {
 	op := fmt.Sprintf("get application %q with secrets", id)
 	rows, err := s.query(ctx, `SELECT a.id, a.name, a.description, a.type, a.redirect_uris, a.post_logout_redirect_uris,
-		a.cors_allowed_origins, a.is_third_party, a.management_api_access, a.custom_data, a.created_at, a.updated_at,
+		a.cors_allowed_origins, a.is_third_party, a.custom_data, a.created_at, a.updated_at,
 		a.version, s.id, s.name, s.hash, s.hint, s.created_at, s.expires_at
 		FROM applications a LEFT JOIN application_secrets s ON s.application_id = a.id
 		WHERE a.id = ? ORDER BY s.created_at, s.id`, id)

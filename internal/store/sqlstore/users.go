@@ -155,3 +155,97 @@ func (s *Store) CountAdmins(ctx context.Context) (int64, error) {
 	err := s.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE is_admin = ?`, true).Scan(&n)
 	return n, s.wrap("count admins", err)
 }
+
+// userSearchColumns are the SQL expressions of the searchable fields.
+var userSearchColumns = map[store.UserField]string{
+	store.UserFieldID:           "id",
+	store.UserFieldUsername:     "COALESCE(username, '')",
+	store.UserFieldPrimaryEmail: "COALESCE(primary_email, '')",
+	store.UserFieldPrimaryPhone: "COALESCE(primary_phone, '')",
+	store.UserFieldName:         "name",
+}
+
+// likePattern turns a UserMatch pattern into a LIKE pattern: "%" stays a
+// wildcard, "_" and "\" are literal, and a pattern without "%" matches as
+// a substring.
+func likePattern(v string) string {
+	v = strings.NewReplacer(`\`, `\\`, `_`, `\_`).Replace(strings.ToLower(v))
+	if !strings.Contains(v, "%") {
+		v = "%" + v + "%"
+	}
+	return v
+}
+
+// userWhere builds the WHERE clause of q and its arguments.
+func userWhere(q store.UserQuery) (string, []any, error) {
+	var conds []string
+	var args []any
+	for _, m := range q.Matches {
+		fields := []store.UserField{m.Field}
+		if m.Field == "" {
+			fields = []store.UserField{store.UserFieldUsername, store.UserFieldPrimaryEmail, store.UserFieldPrimaryPhone, store.UserFieldName}
+		}
+		if len(m.Values) == 0 || (!m.Exact && len(m.Values) != 1) {
+			return "", nil, fmt.Errorf("search users: a like match takes one value, an exact one at least one")
+		}
+		var ors []string
+		for _, f := range fields {
+			col, ok := userSearchColumns[f]
+			if !ok {
+				return "", nil, fmt.Errorf("search users: unknown field %q", f)
+			}
+			if !m.Exact {
+				ors = append(ors, `LOWER(`+col+`) LIKE ? ESCAPE '\'`)
+				args = append(args, likePattern(m.Values[0]))
+				continue
+			}
+			if !q.CaseSensitive {
+				col = "LOWER(" + col + ")"
+			}
+			ors = append(ors, col+` IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(m.Values)), ", ")+`)`)
+			for _, v := range m.Values {
+				if !q.CaseSensitive {
+					v = strings.ToLower(v)
+				}
+				args = append(args, v)
+			}
+		}
+		conds = append(conds, "("+strings.Join(ors, " OR ")+")")
+	}
+	if len(conds) == 0 {
+		return "", nil, nil
+	}
+	joint := " OR "
+	if q.All {
+		joint = " AND "
+	}
+	return " WHERE " + strings.Join(conds, joint), args, nil
+}
+
+// FindUsers runs q (see store.UserQuery) in one dialect-neutral query.
+func (s *Store) FindUsers(ctx context.Context, q store.UserQuery, page store.Page) ([]*store.User, int64, error) {
+	where, args, err := userWhere(q)
+	if err != nil {
+		return nil, 0, err
+	}
+	var total int64
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM users`+where, args...).Scan(&total); err != nil {
+		return nil, 0, s.wrap("count found users", err)
+	}
+	limit, offset := pageArgs(page.Number, page.Size)
+	rows, err := s.query(ctx, `SELECT `+userColumns+` FROM users`+where+` ORDER BY created_at, id LIMIT ? OFFSET ?`,
+		append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, s.wrap("find users", err)
+	}
+	defer rows.Close()
+	out := []*store.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, 0, s.wrap("find users", err)
+		}
+		out = append(out, u)
+	}
+	return out, total, s.wrap("find users", rows.Err())
+}

@@ -36,11 +36,11 @@ func testApplications(t *testing.T, s store.Store) {
 
 	// Empty lists and maps read back empty, not nil.
 	m2m := &store.Application{ID: uid("app"), Name: "cron", Type: store.AppMachineToMachine,
-		ManagementAPIAccess: true, CreatedAt: base.Add(time.Second), UpdatedAt: base}
+		CreatedAt: base.Add(time.Second), UpdatedAt: base}
 	mustNil(t, "create m2m", s.CreateApplication(ctx(), m2m))
 	got, err = s.GetApplication(ctx(), m2m.ID)
 	mustNil(t, "get m2m", err)
-	if got.RedirectURIs == nil || got.CustomData == nil || !got.ManagementAPIAccess {
+	if got.RedirectURIs == nil || got.CustomData == nil {
 		t.Fatalf("m2m read back as %+v", got)
 	}
 

@@ -100,7 +100,7 @@ func testResources(t *testing.T, s store.Store) {
 	}
 	list, err := s.ListResources(ctx())
 	mustNil(t, "list", err)
-	if len(list) != 2 {
+	if len(list) != 3 { // the two, and the Management API every store starts with
 		t.Fatalf("list = %v", list)
 	}
 }

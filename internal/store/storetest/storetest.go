@@ -30,6 +30,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Users", testUsers},
 		{"UsersCaseInsensitive", testUsersCaseInsensitive},
 		{"SearchUsers", testSearchUsers},
+		{"FindUsers", testFindUsers},
 		{"UserUpdateConflicts", testUserUpdateConflicts},
 		{"ConcurrentReadModifyWrite", testConcurrentReadModifyWrite},
 		{"TransactionRollback", testTransactionRollback},
@@ -46,6 +47,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Consents", testConsents},
 		{"RevokedTokens", testRevokedTokens},
 		{"Resources", testResources},
+		{"RBACSeed", testRBACSeed},
+		{"RBAC", testRBAC},
 		{"Connectors", testConnectors},
 		{"Identities", testIdentities},
 		{"ConnectorSessions", testConnectorSessions},
@@ -61,6 +64,11 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"VerificationCodeConcurrentAttempts", testVerificationCodeConcurrentAttempts},
 		{"VerificationCodeDeleteExpired", testVerificationCodeDeleteExpired},
 		{"CascadeOnApplicationDelete", testCascade},
+		{"AuditLogs", testAuditLogs},
+		{"AuditLogList", testAuditLogList},
+		{"AuditLogStats", testAuditLogStats},
+		{"AuditLogPrune", testAuditLogPrune},
+		{"AuditLogInTx", testAuditLogInTx},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(context.Background()); err != nil {
 				t.Fatalf("Ping: %v", err)
