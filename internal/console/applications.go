@@ -154,21 +154,14 @@ func (c *Console) createApplication(w http.ResponseWriter, r *http.Request, a *A
 	} else {
 		in.ManagementAPIAccess = r.PostForm.Get("managementApiAccess") == "on"
 	}
+	// Every check is the service's, so one answer names every wrong field.
 	form := NewForm(r.PostForm)
-	if strings.TrimSpace(in.Name) == "" {
-		form.Fail("name", a.Tr.T("apps.name"), a.Tr.T("form.required"))
-	}
-	var app *store.Application
-	var secret string
-	if !form.HasErrors() {
-		var err error
-		app, secret, err = c.o.Applications.Create(r.Context(), in)
-		if errs, ok := validate.As(err); ok {
-			form.FieldErrors(a.Tr, errs, appFields(a.Tr))
-		} else if err != nil {
-			c.fail(w, r, "create application", err)
-			return
-		}
+	app, secret, err := c.o.Applications.Create(r.Context(), in)
+	if errs, ok := validate.As(err); ok {
+		form.FieldErrors(a.Tr, errs, appFields(a.Tr))
+	} else if err != nil {
+		c.fail(w, r, "create application", err)
+		return
 	}
 	if form.HasErrors() {
 		c.render(w, r, a.Lang, http.StatusBadRequest, "applications-create", createData{
@@ -303,9 +296,6 @@ func (c *Console) updateApplication(w http.ResponseWriter, r *http.Request, a *A
 	}
 	form := NewForm(r.PostForm)
 	name, desc := r.PostForm.Get("name"), strings.TrimSpace(r.PostForm.Get("description"))
-	if strings.TrimSpace(name) == "" {
-		form.Fail("name", a.Tr.T("apps.name"), a.Tr.T("form.required"))
-	}
 	p := application.Patch{Name: &name, Description: &desc}
 	cors := lines(r.PostForm.Get("corsOrigins"))
 	p.CORSAllowedOrigins = &cors
@@ -313,14 +303,12 @@ func (c *Console) updateApplication(w http.ResponseWriter, r *http.Request, a *A
 		redirects, logouts := lines(r.PostForm.Get("redirectUris")), lines(r.PostForm.Get("postLogoutRedirectUris"))
 		p.RedirectURIs, p.PostLogoutRedirectURIs = &redirects, &logouts
 	}
-	if !form.HasErrors() {
-		_, err := c.o.Applications.Update(r.Context(), app.ID, p)
-		if errs, ok := validate.As(err); ok {
-			form.FieldErrors(a.Tr, errs, appFields(a.Tr))
-		} else if err != nil {
-			c.fail(w, r, "update application", err)
-			return
-		}
+	_, err := c.o.Applications.Update(r.Context(), app.ID, p)
+	if errs, ok := validate.As(err); ok {
+		form.FieldErrors(a.Tr, errs, appFields(a.Tr))
+	} else if err != nil {
+		c.fail(w, r, "update application", err)
+		return
 	}
 	if form.HasErrors() {
 		c.detailsAgain(w, r, a, app, func(d *detailsData) { d.Form = form })

@@ -118,6 +118,11 @@ func (c *Console) Routes(mux Mux) {
 	c.applicationRoutes(rt)
 	c.connectorRoutes(rt)
 	c.signInExperienceRoutes(rt)
+	c.dashboardRoutes(rt)
+	c.userRoutes(rt)
+	c.resourceRoutes(rt)
+	c.roleRoutes(rt)
+	c.logRoutes(rt)
 	c.placeholderRoutes(rt)
 	mux.HandleFunc("GET /console/static/", c.static)
 }

@@ -32,3 +32,6 @@ func formError(f *Form, tr translator, name, label string, m fieldMap, err error
 	}
 	return false
 }
+
+// isNotFound reports whether err says an entity does not exist.
+func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

@@ -127,7 +127,6 @@ func m2mApplication(ctx context.Context, st store.Store, appID string) error {
 
 // subject is a user or an application, as seen by the role assignments.
 type subject struct {
-	entity   string
 	roleType store.RoleType
 	typeErr  error
 	check    func(ctx context.Context, st store.Store, id string) error
@@ -137,7 +136,7 @@ type subject struct {
 }
 
 var (
-	userSubject = subject{entity: "user", roleType: store.RoleUser, typeErr: errUserRoleType,
+	userSubject = subject{roleType: store.RoleUser, typeErr: errUserRoleType,
 		check: func(ctx context.Context, st store.Store, id string) error {
 			_, err := st.GetUser(ctx, id)
 			return notFound(err, "user", id)
@@ -146,9 +145,11 @@ var (
 		add: func(ctx context.Context, st store.Store, id string, roleIDs []string) error {
 			return st.AddUserRoles(ctx, id, roleIDs)
 		},
-		remove: func(ctx context.Context, st store.Store, id, roleID string) error { return st.RemoveUserRole(ctx, id, roleID) },
+		remove: func(ctx context.Context, st store.Store, id, roleID string) error {
+			return st.RemoveUserRole(ctx, id, roleID)
+		},
 	}
-	appSubject = subject{entity: "application", roleType: store.RoleMachineToMachine, typeErr: errAppRoleType,
+	appSubject = subject{roleType: store.RoleMachineToMachine, typeErr: errAppRoleType,
 		check:  m2mApplication,
 		filter: func(id string) store.RoleFilter { return store.RoleFilter{ApplicationID: id} },
 		add: func(ctx context.Context, st store.Store, id string, roleIDs []string) error {
