@@ -5,8 +5,7 @@ import "net/http"
 // Pages of the navigation that are still to come: each says so and names
 // the Management API routes that do the job meanwhile. Replace an entry
 // by the area's own file (and its routes in Routes) when it lands.
-var placeholders = []struct{ Nav, Path, Title, API string }{
-}
+var placeholders = []struct{ Nav, Path, Title, API string }{}
 
 type placeholderData struct {
 	Page

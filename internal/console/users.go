@@ -179,6 +179,7 @@ func (c *Console) userByPath(w http.ResponseWriter, r *http.Request) (*store.Use
 type userDetailsData struct {
 	Page
 	User       *store.User
+	Label      string // userLabel
 	Tab        string
 	Self       bool // the signed-in admin
 	Identities []*store.Identity
@@ -207,7 +208,7 @@ func (c *Console) userDetailsData(r *http.Request, a *Admin, u *store.User) (use
 	profile.Values.Set("avatar", u.Avatar)
 	custom := NewForm(nil)
 	custom.Values.Set("customData", prettyJSON(u.CustomData))
-	return userDetailsData{Page: c.page(r, a, "users", "users.details", "name", userLabel(u)), User: u, Tab: "settings",
+	return userDetailsData{Page: c.page(r, a, "users", "users.details", "name", userLabel(u)), User: u, Label: userLabel(u), Tab: "settings",
 		Self: u.ID == a.User.ID, Identities: ids, Form: profile, CustomForm: custom, PasswordForm: NewForm(nil),
 		SuspendForm: NewForm(nil), DeleteForm: NewForm(nil)}, nil
 }

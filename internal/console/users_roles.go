@@ -18,6 +18,7 @@ func (c *Console) userRoleRoutes(rt *router) {
 type userRolesData struct {
 	Page
 	User      *store.User
+	Label     string
 	Tab       string
 	Roles     []*store.Role // assigned
 	Available []*store.Role // User roles not assigned
@@ -34,7 +35,7 @@ func (c *Console) userRolesData(r *http.Request, a *Admin, u *store.User) (userR
 	if err != nil {
 		return userRolesData{}, err
 	}
-	return userRolesData{Page: c.page(r, a, "users", "users.details", "name", userLabel(u)), User: u, Tab: "roles",
+	return userRolesData{Page: c.page(r, a, "users", "users.details", "name", userLabel(u)), User: u, Label: userLabel(u), Tab: "roles",
 		Roles: held, Available: others, Form: NewForm(nil)}, nil
 }
 

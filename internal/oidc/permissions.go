@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 
 	"github.com/monban-dev/monban/internal/store"
 )
@@ -15,15 +16,27 @@ import (
 // silently, never an error, as Logto does.
 
 // grantedPermissions keeps the requested scopes the subject holds, in the
-// order requested, each once.
+// order requested, each once. held is sorted (the store's contract), so
+// each lookup is a binary search: this runs on every token request, with
+// as many as 50 or more permissions.
 func grantedPermissions(requested, held []string) string {
-	out := make([]string, 0, len(requested))
-	for _, s := range requested {
-		if slices.Contains(held, s) && !slices.Contains(out, s) {
-			out = append(out, s)
-		}
+	if len(requested) == 0 || len(held) == 0 {
+		return ""
 	}
-	return joinScope(out)
+	used := make([]bool, len(held))
+	var b strings.Builder
+	for _, s := range requested {
+		i, ok := slices.BinarySearch(held, s)
+		if !ok || used[i] {
+			continue
+		}
+		used[i] = true
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s)
+	}
+	return b.String()
 }
 
 // userResourceScope is the scope of a user's access token for res.
