@@ -117,7 +117,16 @@ func (c *Console) createUser(w http.ResponseWriter, r *http.Request, a *Admin) {
 		c.checkPolicy(form, a, x.PasswordPolicy, in.Password, info)
 	}
 	var u *store.User
-	if !form.HasErrors() {
+	if form.HasErrors() {
+		// Name every problem at once: the identifiers too.
+		check := in
+		check.Password = ""
+		if err := c.o.Accounts.CheckNewUser(r.Context(), check); err != nil &&
+			!formError(form, a.Tr, "username", a.Tr.T("users.username"), userFields(a.Tr), err) {
+			c.fail(w, r, "check user", err)
+			return
+		}
+	} else {
 		u, err = c.o.Accounts.CreateUser(r.Context(), in)
 		if err != nil && !formError(form, a.Tr, "username", a.Tr.T("users.username"), userFields(a.Tr), err) {
 			c.fail(w, r, "create user", err)

@@ -23,12 +23,18 @@ CREATE TABLE roles (
     created_at  BIGINT NOT NULL
 );
 
+-- resource_id and name repeat the scope's (kept in step by the store):
+-- the token endpoint reads a subject's permission names for one resource
+-- from the index roles_scopes_permissions alone.
 CREATE TABLE roles_scopes (
-    role_id  TEXT NOT NULL REFERENCES roles (id) ON DELETE CASCADE,
-    scope_id TEXT NOT NULL REFERENCES scopes (id) ON DELETE CASCADE,
+    role_id     TEXT NOT NULL REFERENCES roles (id) ON DELETE CASCADE,
+    scope_id    TEXT NOT NULL REFERENCES scopes (id) ON DELETE CASCADE,
+    resource_id TEXT NOT NULL,
+    name        TEXT NOT NULL,
     PRIMARY KEY (role_id, scope_id)
 );
 CREATE INDEX roles_scopes_scope ON roles_scopes (scope_id);
+CREATE INDEX roles_scopes_permissions ON roles_scopes (role_id, resource_id, name);
 
 CREATE TABLE users_roles (
     user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
@@ -57,7 +63,8 @@ INSERT INTO roles (id, name, name_key, description, type, is_default, created_at
 VALUES ('management-api-access', 'Logto Management API access', 'logto management api access',
         'This default role grants access to the Logto management API.', 'MachineToMachine', FALSE,
         CAST(strftime('%s', 'now') AS BIGINT) * 1000000);
-INSERT INTO roles_scopes (role_id, scope_id) VALUES ('management-api-access', 'management-api-all');
+INSERT INTO roles_scopes (role_id, scope_id, resource_id, name)
+SELECT 'management-api-access', id, resource_id, name FROM scopes WHERE id = 'management-api-all';
 
 -- Applications given access by the former flag keep it through the role.
 INSERT INTO applications_roles (application_id, role_id)
