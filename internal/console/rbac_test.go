@@ -117,7 +117,7 @@ func TestResourceRoleUserFlow(t *testing.T) {
 		// Assign to a user found by search.
 		alice := env.User("alice", "correct horse battery")
 		assign := rolePath + "/assignments"
-		if found := b.get(assign + "?search=alice"); !strings.Contains(found.body, `value="`+alice.ID+`"`) {
+		if found := b.get(assign + "?search=alice"); !strings.Contains(found.body, `name="userIds" value="`+alice.ID+`"`) {
 			t.Fatalf("search does not offer alice:\n%s", found.body)
 		}
 		p = b.submit(assign, rolePath+"/users", url.Values{})
@@ -133,7 +133,7 @@ func TestResourceRoleUserFlow(t *testing.T) {
 		if list := b.get(assign); !strings.Contains(list.body, "/console/users/"+alice.ID) {
 			t.Error("alice not listed among the role's users")
 		}
-		if found := b.get(assign + "?search=alice"); strings.Contains(found.body, `value="`+alice.ID+`"`) {
+		if found := b.get(assign + "?search=alice"); strings.Contains(found.body, `name="userIds" value="`+alice.ID+`"`) {
 			t.Error("alice offered again")
 		}
 		p = b.submit(assign, rolePath+"/users/delete", url.Values{"userId": {alice.ID}})

@@ -197,7 +197,7 @@ func testAuditLog(t *testing.T, env *testenv.Env, box *mailbox) {
 		t.Fatalf("create user: %d %s", r.status, r.raw)
 	}
 	carolID := r.object()["id"].(string)
-	wantError(t, "taken username", c.do("POST", "/api/users", `{"username":"carol","password":"`+carolPW+`"}`), 422, "user.username_already_in_use")
+	wantError(t, "taken username", c.do("POST", "/api/users", `{"username":"carol","password":"`+carolPW+`"}`), 409, "user.username_already_in_use")
 	r = c.do("POST", "/api/applications/"+app.ID+"/secrets", `{"name":"rotation"}`)
 	if r.status != 201 {
 		t.Fatalf("create secret: %d %s", r.status, r.raw)
@@ -271,7 +271,7 @@ func testAuditLog(t *testing.T, env *testenv.Env, box *mailbox) {
 	}
 	failed, ok := created[0]["payload"].(map[string]any), created[1]["payload"].(map[string]any)
 	wantPayload("refused write", failed, map[string]any{"result": "Error", "applicationId": actor, "method": "POST",
-		"route": "/api/users", "status": float64(422)})
+		"route": "/api/users", "status": float64(409)})
 	if e, _ := failed["error"].(map[string]any); e["code"] != "user.username_already_in_use" {
 		t.Errorf("refused write: error %v", failed["error"])
 	}

@@ -263,9 +263,9 @@ func testUsers(t *testing.T, env *testenv.Env) {
 	}
 	wantError(t, "unknown id", c.do("GET", "/api/users/nope", ""), 404, "entity.not_exists_with_id")
 	wantError(t, "taken username", c.do("POST", "/api/users", `{"username":"alice","password":"another long one"}`),
-		422, "user.username_already_in_use")
+		409, "user.username_already_in_use")
 	wantError(t, "taken email", c.do("POST", "/api/users", `{"username":"bob","primaryEmail":"alice@example.com"}`),
-		422, "user.email_already_in_use")
+		409, "user.email_already_in_use")
 	wantFields(t, "short password", c.do("POST", "/api/users", `{"username":"carol","password":"short"}`), "password")
 	wantFields(t, "bad email", c.do("POST", "/api/users", `{"primaryEmail":"nope"}`), "primaryEmail")
 	wantFields(t, "no identifier", c.do("POST", "/api/users", `{}`), "username")

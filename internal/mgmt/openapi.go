@@ -40,7 +40,7 @@ var errorDescriptions = map[int]string{
 	401: "Missing, invalid or expired access token (auth.unauthorized)",
 	403: "The token lacks the scope all or its application lost Management API access (auth.forbidden)",
 	404: "No entity with that id (entity.not_exists_with_id)",
-	409: "The entity kept changing under concurrent updates; try again (entity.concurrent_update)",
+	409: "A unique name or identifier is taken (e.g. user.username_already_in_use), or the entity kept changing under concurrent updates (entity.concurrent_update)",
 	422: "The request conflicts with existing data or cannot be processed",
 }
 
@@ -58,9 +58,8 @@ func (a *API) openAPI() obj {
 		responses[strconv.Itoa(rt.Status)] = ok
 		errs := []int{}
 		if rt.Request != "" {
-			errs = append(errs, 400, 422)
-		}
-		if rt.Method == "PATCH" {
+			errs = append(errs, 400, 409, 422)
+		} else if rt.Method == "PATCH" {
 			errs = append(errs, 409)
 		}
 		if rt.Auth {

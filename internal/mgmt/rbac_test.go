@@ -143,7 +143,7 @@ func testRBACRoutes(t *testing.T, env *testenv.Env) {
 		t.Errorf("scope: %v", sc)
 	}
 	writeID := mustStatus("create scope", c.do("POST", base+"/scopes", `{"name":"write:books"}`), 201)["id"].(string)
-	wantError(t, "taken scope name", c.do("POST", base+"/scopes", `{"name":"read:books"}`), 422, "scope.name_exists")
+	wantError(t, "taken scope name", c.do("POST", base+"/scopes", `{"name":"read:books"}`), 409, "scope.name_exists")
 	wantFields(t, "scope name with a space", c.do("POST", base+"/scopes", `{"name":"read books"}`), "name")
 	wantFields(t, "scope without name", c.do("POST", base+"/scopes", `{}`), "name")
 	wantFields(t, "scope name of the wrong type", c.do("POST", base+"/scopes", `{"name":3}`), "name")
@@ -156,7 +156,7 @@ func testRBACRoutes(t *testing.T, env *testenv.Env) {
 		t.Errorf("scope search: %s", r.raw)
 	}
 	mustStatus("patch scope", c.do("PATCH", base+"/scopes/"+writeID, `{"description":"Write books"}`), 200)
-	wantError(t, "rename scope to a taken name", c.do("PATCH", base+"/scopes/"+writeID, `{"name":"read:books"}`), 422, "scope.name_exists")
+	wantError(t, "rename scope to a taken name", c.do("PATCH", base+"/scopes/"+writeID, `{"name":"read:books"}`), 409, "scope.name_exists")
 	wantError(t, "unknown scope", c.do("PATCH", base+"/scopes/nope", `{"name":"x"}`), 404, "entity.not_exists_with_id")
 	if got := mustStatus("patch resource", c.do("PATCH", base, `{"name":"Bookstore","accessTokenTtl":600}`), 200); got["accessTokenTtl"] != float64(600) || got["indicator"] != "https://api.books.example" {
 		t.Errorf("patched resource: %v", got)
@@ -176,7 +176,7 @@ func testRBACRoutes(t *testing.T, env *testenv.Env) {
 	}
 	robotID := mustStatus("create M2M role", c.do("POST", "/api/roles", `{"name":"Robot","description":"r","type":"MachineToMachine"}`), 200)["id"].(string)
 	before := c.do("GET", "/api/roles?page_size=100", "").header.Get("Total-Number")
-	wantError(t, "taken role name", c.do("POST", "/api/roles", `{"name":"reader","description":"x"}`), 422, "role.name_in_use")
+	wantError(t, "taken role name", c.do("POST", "/api/roles", `{"name":"reader","description":"x"}`), 409, "role.name_in_use")
 	wantError(t, "role with an unknown scope", c.do("POST", "/api/roles", `{"name":"Ghost","description":"x","scopeIds":["nope"]}`), 404, "entity.not_exists_with_id")
 	wantFields(t, "role without description", c.do("POST", "/api/roles", `{"name":"NoDesc"}`), "description")
 	wantFields(t, "role of a bad type", c.do("POST", "/api/roles", `{"name":"T","description":"x","type":"Robot"}`), "type")
@@ -199,7 +199,7 @@ func testRBACRoutes(t *testing.T, env *testenv.Env) {
 	if got := mustStatus("patch role", c.do("PATCH", "/api/roles/"+readerID, `{"description":"reads books","isDefault":true}`), 200); got["isDefault"] != true {
 		t.Errorf("patch role: %v", got)
 	}
-	wantError(t, "rename to a taken name", c.do("PATCH", "/api/roles/"+readerID, `{"name":"ROBOT"}`), 422, "role.name_in_use")
+	wantError(t, "rename to a taken name", c.do("PATCH", "/api/roles/"+readerID, `{"name":"ROBOT"}`), 409, "role.name_in_use")
 	wantError(t, "unknown role", c.do("GET", "/api/roles/nope", ""), 404, "entity.not_exists_with_id")
 	if r := c.do("GET", "/api/roles?type=MachineToMachine&search=rob", ""); len(r.list()) != 1 || r.list()[0]["id"] != robotID {
 		t.Errorf("roles by type and search: %s", r.raw)

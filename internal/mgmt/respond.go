@@ -53,8 +53,8 @@ func invalidInput(field, code, msg string) error {
 }
 
 // writeError maps err to Logto's status and code: field errors are 400
-// guard.invalid_input naming the fields (a taken identifier is 422 with its
-// own code, as Logto), an unknown entity 404, a unique conflict 422, and
+// guard.invalid_input naming the fields (a taken name or identifier is 409
+// with Logto's code, other clashes 422 as Logto), an unknown entity 404, and
 // anything else a logged 500.
 func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *apiError
@@ -64,7 +64,7 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if errs, ok := validate.As(err); ok {
 		if len(errs) == 1 && isConflict(errs[0].Code) {
-			writeJSONError(w, http.StatusUnprocessableEntity, errs[0].Code, capitalize(errs[0].Message)+".",
+			writeJSONError(w, conflictStatus(errs[0].Code), errs[0].Code, capitalize(errs[0].Message)+".",
 				map[string]string{"field": errs[0].Field})
 			return
 		}
@@ -91,11 +91,29 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		writeJSONError(w, http.StatusConflict, "entity.concurrent_update",
 			"The entity was changed by another request at the same time; try again.", nil)
 	case errors.Is(err, store.ErrConflict):
-		writeJSONError(w, http.StatusUnprocessableEntity, "entity.unique_integrity_violation", "The entity already exists or is in use.", nil)
+		writeJSONError(w, http.StatusConflict, "entity.unique_integrity_violation", "The entity already exists or is in use.", nil)
 	default:
 		a.o.Logger.ErrorContext(r.Context(), "management api", "method", r.Method, "path", r.URL.Path, "err", err)
 		writeJSONError(w, http.StatusInternalServerError, "unexpected_error", "An unexpected error occurred.", nil)
 	}
+}
+
+// conflictStatus is the status of a conflict: 409 when a unique name or
+// identifier is taken (a username, email, phone, secret, role or permission
+// name, resource indicator), 422 for the other clashes with what exists,
+// where Logto answers 422. Logto answers 422 for taken names too; Monban
+// keeps Logto's code in the body and uses HTTP's status for "already taken",
+// as its Management API contract states.
+func conflictStatus(code string) int {
+	if takenName(code) {
+		return http.StatusConflict
+	}
+	return http.StatusUnprocessableEntity
+}
+
+func takenName(code string) bool {
+	return strings.HasSuffix(code, "_already_in_use") || code == "resource.indicator_in_use" ||
+		code == "role.name_in_use" || code == "scope.name_exists"
 }
 
 // isConflict reports whether a field error's code is one Logto answers

@@ -14,13 +14,13 @@ import (
 // (Logto's /api/resources/{id} and /api/resources/{resourceId}/scopes).
 
 // rbacErr maps the rbac domain's errors onto Logto's status and code:
-// refusals 400, conflicts 422, unknown ids 404 naming the id.
+// refusals 400, taken names 409 and other conflicts 422, unknown ids 404 naming the id.
 func rbacErr(err error) error {
 	var re *rbac.Error
 	if errors.As(err, &re) {
 		status := http.StatusBadRequest
 		if re.Kind == rbac.Conflict {
-			status = http.StatusUnprocessableEntity
+			status = conflictStatus(re.Code)
 		}
 		var data any
 		if re.Data != nil {

@@ -186,7 +186,7 @@ func testImportUsers(t *testing.T, env *testenv.Env) {
 		{"twice in the batch", `{"users":[` + good + `,{"username":"NEVER_CREATED"}]}`, "user.username_already_in_use", "users[1].username"},
 		{"phone twice in the batch", `{"users":[{"primaryPhone":"+81900000009"},{"primaryPhone":"+81900000009"}]}`, "user.phone_already_in_use", "users[1].primaryPhone"},
 	} {
-		m := wantError(t, tc.what, c.do("POST", "/api/users/import", tc.body), 422, tc.code)
+		m := wantError(t, tc.what, c.do("POST", "/api/users/import", tc.body), 409, tc.code)
 		if data, _ := m["data"].(map[string]any); data["field"] != tc.field {
 			t.Errorf("%s: data %v, want field %s", tc.what, m["data"], tc.field)
 		}
