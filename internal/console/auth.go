@@ -22,13 +22,15 @@ func (c *Console) authRoutes(rt *router) {
 	rt.Action("/console/sign-out", c.signOut)
 }
 
-// home is /console: the get-started page, or sign-in.
+// home is /console: the dashboard, or sign-in. (The set-up of the first
+// admin lands on the get-started page instead: a new deployment has
+// nothing to show yet.)
 func (c *Console) home(w http.ResponseWriter, r *http.Request) {
 	if c.admin(w, r) == nil {
 		c.toSignIn(w, r)
 		return
 	}
-	seeOther(w, r, c.root+"/get-started")
+	seeOther(w, r, c.root+"/dashboard")
 }
 
 type authData struct {
@@ -45,7 +47,7 @@ func (c *Console) anonPage(w http.ResponseWriter, r *http.Request, lang, titleKe
 
 func (c *Console) signInForm(w http.ResponseWriter, r *http.Request) {
 	if c.admin(w, r) != nil {
-		seeOther(w, r, c.root+"/get-started")
+		seeOther(w, r, c.root+"/dashboard")
 		return
 	}
 	if n, err := c.o.Store.CountAdmins(r.Context()); err == nil && n == 0 {
@@ -96,7 +98,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.log(r.Context()).Info("console: admin signed in", "user_id", u.ID)
-	seeOther(w, r, c.root+"/get-started")
+	seeOther(w, r, c.root+"/dashboard")
 }
 
 func (c *Console) signOut(w http.ResponseWriter, r *http.Request, a *Admin) {

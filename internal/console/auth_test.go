@@ -17,7 +17,8 @@ import (
 var consolePages = []string{"/console", "/console/get-started", "/console/dashboard", "/console/applications",
 	"/console/applications/new", "/console/applications/new?framework=flask", "/console/connectors",
 	"/console/sign-in-experience", "/console/sign-in-experience/preview", "/console/users",
-	"/console/api-resources", "/console/roles", "/console/audit-logs"}
+	"/console/api-resources", "/console/roles", "/console/audit-logs", "/console/users/new",
+	"/console/api-resources/new", "/console/roles/new"}
 
 func TestAnonymousIsSentToSignIn(t *testing.T) {
 	env := deployment(t, false)

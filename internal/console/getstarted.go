@@ -15,7 +15,8 @@ type getStartedData struct {
 	Endpoint, Issuer string
 }
 
-// getStarted is the first page after sign-in: featured framework cards
+// getStarted is the first page after set-up (sign-in lands on the
+// dashboard): featured framework cards
 // (each starts creating an application), the reference scenario's steps,
 // and this deployment's endpoint and issuer.
 func (c *Console) getStarted(w http.ResponseWriter, r *http.Request, a *Admin) {

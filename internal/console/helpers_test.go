@@ -116,7 +116,7 @@ func (b *browser) submit(formPath, action string, form url.Values) page {
 func (b *browser) signIn(username string) {
 	b.t.Helper()
 	p := b.submit("/console/sign-in", "/console/sign-in", url.Values{"identifier": {username}, "password": {adminPassword}})
-	if p.status != http.StatusSeeOther || p.header.Get("Location") != "/console/get-started" {
+	if p.status != http.StatusSeeOther || p.header.Get("Location") != "/console/dashboard" {
 		b.t.Fatalf("sign-in: %d %s\n%s", p.status, p.header.Get("Location"), p.body)
 	}
 }

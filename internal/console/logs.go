@@ -126,7 +126,7 @@ func (c *Console) auditLog(w http.ResponseWriter, r *http.Request, a *Admin) {
 		c.fail(w, r, "load audit log", err)
 		return
 	}
-	d := auditLogData{Page: c.page(r, a, "audit-logs", "logs.details"), Entry: e, Label: logLabel(a, e.Key),
+	d := auditLogData{Page: c.page(r, a, "audit-logs", "logs.entry", "key", e.Key), Entry: e, Label: logLabel(a, e.Key),
 		IP: payloadString(e.Payload, "ip"), UserAgent: payloadString(e.Payload, "userAgent"), Payload: prettyJSON(e.Payload)}
 	if em, ok := e.Payload["error"].(map[string]any); ok {
 		d.ErrCode, _ = em["code"].(string)

@@ -335,7 +335,7 @@ func TestUserActionsNeedCSRF(t *testing.T) {
 	before, _ := env.D.Store.GetUser(ctx, u.ID)
 	path := "/console/users/" + u.ID
 	for action, form := range map[string]url.Values{
-		path:                 {"username": {"x"}, "email": {""}, "name": {"X"}},
+		path:                  {"username": {"x"}, "email": {""}, "name": {"X"}},
 		path + "/custom-data": {"customData": {`{"a":1}`}},
 		path + "/password":    {"mode": {"set"}, "password": {"violet-Staple-93"}},
 		path + "/suspension":  {"suspend": {"on"}},

@@ -43,6 +43,7 @@ func consoleSignIn(t *testing.T, ctx context.Context, endpoint, username, passwo
 // navigation is there, and takes screenshots.
 func TestConsolePages(t *testing.T) {
 	ctx, env := consoleBrowser(t)
+	run(t, ctx, chromedp.Navigate(env.Endpoint+"/console/get-started"), chromedp.WaitVisible(`h1`, chromedp.ByQuery))
 	screenshots(t, ctx, "console-get-started")
 	for _, p := range []struct{ path, shot, h1 string }{
 		{"/console/applications", "console-applications", "Applications"},
