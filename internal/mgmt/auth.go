@@ -59,6 +59,13 @@ func (a *API) authenticated(next http.Handler) http.Handler {
 			writeJSONError(w, http.StatusForbidden, "auth.forbidden", "The access token lacks the scope all.", nil)
 			return
 		}
+		if c.Sub != c.ClientID {
+			// A user's token (authorization code or refresh grant): the
+			// Management API is for machine-to-machine applications; admins
+			// use the console, which has its own session.
+			writeJSONError(w, http.StatusForbidden, "auth.forbidden", "The Management API accepts machine-to-machine application tokens only.", nil)
+			return
+		}
 		ctx := r.Context()
 		revoked, err := a.o.Store.IsTokenRevoked(ctx, c.JTI)
 		if err != nil {
