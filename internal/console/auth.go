@@ -81,15 +81,18 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 	var locked account.ErrLocked
 	switch {
 	case errors.As(err, &locked):
+		c.auditSignIn(r, "", "session.account_locked")
 		again(http.StatusTooManyRequests, "signin.locked", "seconds", int(locked.Wait.Round(time.Second)/time.Second))
 		return
 	case errors.Is(err, account.ErrInvalidCredentials), errors.Is(err, account.ErrSuspended):
+		c.auditSignIn(r, "", "session.invalid_credentials")
 		again(http.StatusUnauthorized, "signin.invalid")
 		return
 	case err != nil:
 		c.fail(w, r, "sign in", err)
 		return
 	case !u.IsAdmin:
+		c.auditSignIn(r, u.ID, "console.not_admin")
 		again(http.StatusForbidden, "signin.not_admin")
 		return
 	}
@@ -98,6 +101,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.log(r.Context()).Info("console: admin signed in", "user_id", u.ID)
+	c.auditSignIn(r, u.ID, "")
 	seeOther(w, r, c.root+"/dashboard")
 }
 

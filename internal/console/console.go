@@ -170,8 +170,10 @@ func (rt *router) Page(path string, h Handler) {
 // Action registers a POST for signed-in admins. Before h runs, the
 // request passed the cross-origin check and carries the session's CSRF
 // token (else 403), its form is parsed (r.PostForm), and the session is
-// live (else a redirect to sign-in); nothing has been written yet.
+// live (else a redirect to sign-in); nothing has been written yet. What h
+// answers is recorded in the audit log (audit.go).
 func (rt *router) Action(path string, h Handler) {
+	h = rt.c.audited(path, h)
 	rt.mux.HandleFunc("POST "+path, func(w http.ResponseWriter, r *http.Request) {
 		if !rt.c.checkOrigin(w, r) || !rt.c.parseForm(w, r) {
 			return
