@@ -21,7 +21,7 @@ func (d *Deployment) mountConsole(srv *server.Server, pages *experience.Pages, l
 		SignInExperience: d.SignInExperience, RBAC: d.RBAC, Audit: d.Audit,
 		Endpoint: cfg.URL(""), Base: cfg.BasePath(), Secure: cfg.Secure(), CSRFKey: d.CSRFKey,
 		Seal: d.Box.Seal, Open: d.Box.Open, HostedPages: hosted,
-		EmailConfigured: d.Email != nil, SMSConfigured: d.SMS != nil,
+		EmailConfigured: d.Email != nil, SMSConfigured: d.SMS != nil, Verification: pages.Verification,
 		Logger: logger,
 	}).Routes(srv)
 }

@@ -50,7 +50,7 @@ func (d *Deployment) Mount(srv *server.Server, m *metrics.Metrics, logger *slog.
 	mgmt.New(mgmt.Options{
 		Issuer: cfg.Issuer(), Keys: d.Keys, Store: d.Store, Applications: d.Applications, Accounts: d.Accounts,
 		SignInExperience: d.SignInExperience, Logger: logger, Now: now,
-		Connectors: d.Connectors, RBAC: d.RBAC, Audit: d.Audit,
+		Connectors: d.Connectors, RBAC: d.RBAC, Audit: d.Audit, Verification: pages.Verification,
 	}).Routes(srv)
 	d.mountConsole(srv, pages, logger)
 }

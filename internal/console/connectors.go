@@ -5,6 +5,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,11 +21,13 @@ import (
 // the provider, and whether the connector is a button of the sign-in page
 // (the sign-in experience's socialSignInConnectorTargets). Every change goes
 // through connector.Service and signinexp.Service, as /api/connectors and
-// PATCH /api/sign-in-exp do. connector.Service offers no "test" operation
-// yet, so there is no test button.
+// PATCH /api/sign-in-exp do. Social connectors have no test (signing in is
+// the test); the email and SMS connectors get a "send a test message" form
+// (testmessage.go), as POST /api/connectors/test-message.
 func (c *Console) connectorRoutes(rt *router) {
 	rt.Page("/console/connectors", c.connectors)
 	rt.Page("/console/connectors/new", c.connectorCreateForm)
+	rt.Action("/console/connectors/test-message", c.sendTestMessage)
 	rt.Action("/console/connectors", c.createConnector)
 	rt.Page("/console/connectors/{id}", c.connectorDetails)
 	rt.Action("/console/connectors/{id}", c.updateConnector)
@@ -68,9 +71,18 @@ type connectorsData struct {
 	Social                         []connectorRow
 	Catalogue                      []factoryCard
 	EmailConfigured, SMSConfigured bool
+	// TestForm is the test-message form (nil when there is no connector
+	// to test), kept with its errors when a send was refused.
+	TestForm *Form
 }
 
 func (c *Console) connectors(w http.ResponseWriter, r *http.Request, a *Admin) {
+	c.connectorsPage(w, r, a, http.StatusOK, nil)
+}
+
+// connectorsPage renders the connectors page with status; test is the
+// test-message form as submitted (nil: a fresh one).
+func (c *Console) connectorsPage(w http.ResponseWriter, r *http.Request, a *Admin, status int, test *Form) {
 	list, err := c.o.Connectors.List(r.Context())
 	if err != nil {
 		c.fail(w, r, "list connectors", err)
@@ -100,7 +112,13 @@ func (c *Console) connectors(w http.ResponseWriter, r *http.Request, a *Admin) {
 		}
 		d.Catalogue = append(d.Catalogue, card)
 	}
-	c.show(w, r, a, "connectors", d)
+	if c.o.Verification != nil && (d.EmailConfigured || d.SMSConfigured) {
+		d.TestForm = test
+		if d.TestForm == nil {
+			d.TestForm = NewForm(url.Values{})
+		}
+	}
+	c.render(w, r, a.Lang, status, "connectors", d)
 }
 
 func connectorName(cn *connector.Configured, lang string) string {

@@ -32,6 +32,7 @@ import (
 	"github.com/monban-dev/monban/internal/server"
 	"github.com/monban-dev/monban/internal/signinexp"
 	"github.com/monban-dev/monban/internal/store"
+	"github.com/monban-dev/monban/internal/verification"
 )
 
 // MinCSRFKeyLen is the shortest CSRFKey New accepts (256 bits).
@@ -70,6 +71,9 @@ type Options struct {
 	// EmailConfigured and SMSConfigured say whether the deployment has an
 	// email or SMS connector (server configuration), for the catalogue.
 	EmailConfigured, SMSConfigured bool
+	// Verification sends the connectors page's test messages (nil: no
+	// test form), as POST /api/connectors/test-message does.
+	Verification *verification.Service
 	// IdleTimeout and AbsoluteTimeout bound an admin session: it ends after
 	// IdleTimeout without a request, and AbsoluteTimeout after sign-in
 	// whatever happens. 0 means 1 hour and 12 hours.

@@ -12,9 +12,9 @@ import (
 // MONBAN_TEST_POSTGRES_DSN, required under CI=true).
 func onBothDatabases(t *testing.T, test func(t *testing.T, env *testenv.Env)) {
 	t.Run("sqlite", func(t *testing.T) {
-		test(t, testenv.New(t, testenv.Options{}))
+		test(t, testenv.New(t, testenv.Options{Email: &mailbox{}}))
 	})
 	t.Run("postgres", func(t *testing.T) {
-		test(t, testenv.New(t, testenv.Options{Postgres: storetesting.PostgresDSN(t)}))
+		test(t, testenv.New(t, testenv.Options{Postgres: storetesting.PostgresDSN(t), Email: &mailbox{}}))
 	})
 }

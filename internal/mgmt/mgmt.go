@@ -19,6 +19,7 @@ import (
 	"github.com/monban-dev/monban/internal/rbac"
 	"github.com/monban-dev/monban/internal/signinexp"
 	"github.com/monban-dev/monban/internal/store"
+	"github.com/monban-dev/monban/internal/verification"
 )
 
 // Indicator is Logto OSS's Management API resource indicator: tokens for
@@ -59,6 +60,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock for token expiry; nil means time.Now.
 	Now func() time.Time
+	// Verification sends test messages through the email and SMS
+	// connectors; when nil, POST /api/connectors/test-message is not
+	// registered.
+	Verification *verification.Service
 }
 
 // API is the Management API.

@@ -219,6 +219,7 @@ func schemas() obj {
 		"UserPassword":        object(obj{"password": str}, "password"),
 		"UserCustomDataPatch": object(obj{"customData": anyObj}, "customData"),
 		"UserSuspension":      object(obj{"isSuspended": boolean}, "isSuspended"),
+		"TestMessage":         object(obj{"email": str, "phone": str, "locale": str}),
 		"CustomData":          anyObj,
 		"Resource": object(obj{
 			"id": str, "name": str, "indicator": str, "isDefault": boolean, "accessTokenTtl": integer,

@@ -272,6 +272,7 @@ func testEveryDocumentedOperation(t *testing.T, env *testenv.Env) {
 		"UpdateSignInExp":             `{}`,
 		"CreateConnector":             `{"connectorId":"patreon-universal","config":{"clientId":"cid2","clientSecret":"s2"}}`,
 		"UpdateConnector":             `{"config":{"clientId":"cid3"},"syncProfile":true}`,
+		"SendTestMessage":             `{"email":"doc@example.com"}`,
 		"CreateApplication":           `{"name":"another","type":"MachineToMachine"}`,
 		"UpdateApplication":           `{"name":"renamed"}`,
 		"UpdateApplicationCustomData": `{"tier":"gold"}`,

@@ -50,6 +50,10 @@ func (a *API) routes() []route {
 			auth("DELETE", "/api/connectors/{id}", "DeleteConnector", "Delete a connector", "Connectors", "", "", 204, a.deleteConnector),
 		)
 	}
+	if a.o.Verification != nil {
+		rs = append(rs, auth("POST", "/api/connectors/test-message", "SendTestMessage",
+			"Send a test email or SMS through the email or SMS connector (Monban's route)", "Connectors", "TestMessage", "", 204, a.sendTestMessage))
+	}
 	rs = append(rs,
 		auth("GET", "/api/applications", "ListApplications", "List applications", "Applications", "", "[]Application", 200, a.listApplications),
 		auth("POST", "/api/applications", "CreateApplication", "Create an application", "Applications", "ApplicationCreate", "Application", 200, a.createApplication),
