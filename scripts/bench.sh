@@ -3,6 +3,7 @@
 # pinned to CPU 0 with GOMAXPROCS=1, the load tool on CPU 1.
 #
 #   scripts/bench.sh [sqlite|postgres] [duration]
+# RBAC=1 adds client_credentials for a resource with 50 permissions (issue 8).
 # postgres needs MONBAN_TEST_POSTGRES_DSN (scripts/pg-tmp start).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,6 +50,22 @@ run() {
 }
 common=(--client-id "$web_id" --client-secret "$web_secret" --redirect-uri http://localhost:3000/callback --username bench --password 'bench password 1')
 run client_credentials --scenario client_credentials --client-id "$m2m_id" --client-secret "$m2m_secret" --resource https://api.bench.example --concurrency 8
+if [ "${RBAC:-}" = 1 ]; then
+  # RBAC (issue 8): a second resource with 50 permissions, all held by the
+  # M2M app through one role and all requested; set up through /api.
+  tok=$(curl -sf -u "$m2m_id:$m2m_secret" -d grant_type=client_credentials \
+    --data-urlencode resource=https://default.logto.app/api -d scope=all "$endpoint/oidc/token" | j "$(cat)" access_token)
+  api() { curl -sf -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' -X "$1" "$endpoint$2" ${3:+-d "$3"}; }
+  res=$(j "$(api POST /api/resources '{"name":"Bench RBAC API","indicator":"https://rbac.bench.example"}')" id)
+  ids=(); names=()
+  for i in $(seq -w 0 49); do
+    ids+=("\"$(j "$(api POST "/api/resources/$res/scopes" "{\"name\":\"perm:$i\"}")" id)\""); names+=("perm:$i")
+  done
+  role=$(j "$(api POST /api/roles "{\"name\":\"bench-rbac\",\"description\":\"bench\",\"type\":\"MachineToMachine\",\"scopeIds\":[$(IFS=,; echo "${ids[*]}")]}")" id)
+  api POST "/api/roles/$role/applications" "{\"applicationIds\":[\"$m2m_id\"]}" >/dev/null
+  run client_credentials_50_permissions --scenario client_credentials --client-id "$m2m_id" --client-secret "$m2m_secret" \
+    --resource https://rbac.bench.example --scope "${names[*]}" --concurrency 8
+fi
 if [ "$alg" = ES384 ]; then
   run refresh --scenario refresh "${common[@]}" --concurrency 8
   run signin --scenario signin "${common[@]}" --concurrency 4
