@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/monban-dev/monban/internal/id"
@@ -158,12 +159,25 @@ func (s *Service) CompleteConsent(ctx context.Context, it *Interaction, userID s
 	now := s.now()
 	return s.Store.InTx(ctx, func(tx store.Store) error {
 		if err := tx.PutConsent(ctx, &store.Consent{UserID: userID, ApplicationID: it.Request.ClientID,
-			Scopes: it.Request.Scopes, CreatedAt: now, UpdatedAt: now}); err != nil {
+			Scopes: ConsentItems(it.Request), CreatedAt: now, UpdatedAt: now}); err != nil {
 			return err
 		}
 		it.Record.Consented = true
 		return tx.UpdateInteraction(ctx, it.Record)
 	})
+}
+
+// ConsentItems is what a consent to req covers, as stored with it: the
+// requested scopes and the requested APIs (resource indicators), the
+// latter as "resource <indicator>", which no scope can be (scopes never
+// contain a space). A later request is consented only when all of its
+// items are: the same permission names for another API ask again.
+func ConsentItems(req Request) []string {
+	out := slices.Clone(req.Scopes)
+	for _, r := range req.Resources {
+		out = append(out, "resource "+r)
+	}
+	return out
 }
 
 // Finish deletes the interaction and clears its cookie.

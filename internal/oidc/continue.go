@@ -48,7 +48,7 @@ func (p *Provider) continueAuthorization(w http.ResponseWriter, r *http.Request,
 		return
 	}
 	if app.IsThirdParty && !(it != nil && it.Record.Consented) {
-		consented, err := p.hasConsent(r, user.ID, app.ID, req.Scopes)
+		consented, err := p.hasConsent(r, user.ID, app.ID, interaction.ConsentItems(req))
 		if err != nil {
 			p.redirectError(w, r, req, errServer(err.Error()))
 			return

@@ -188,9 +188,19 @@ func knownScopes(scopes []string) []string {
 
 // requestedResource is the token request's resource (RFC 8707 §2.2), or nil.
 func (p *Provider) requestedResource(r *http.Request, app *store.Application, form url.Values) (*store.Resource, error) {
-	ind := form.Get("resource")
-	if ind == "" {
-		return nil, nil
+	ind, err := singleResource(form)
+	if ind == "" || err != nil {
+		return nil, err
 	}
 	return p.resource(r.Context(), ind, app)
+}
+
+// singleResource is the token request's one resource parameter ("" for
+// none): a token is for one audience, so naming more is invalid_target
+// (spec: one resource per token request), never a token for the first.
+func singleResource(form url.Values) (string, error) {
+	if len(form["resource"]) > 1 {
+		return "", errInvalidTarget("only one resource may be named in a token request")
+	}
+	return form.Get("resource"), nil
 }

@@ -22,7 +22,11 @@ func (p *Provider) grantClientCredentials(r *http.Request, app *store.Applicatio
 		aud, scope string
 		ttl        = DefaultAccessTokenTTL
 	)
-	if ind := form.Get("resource"); ind != "" {
+	ind, err := singleResource(form)
+	if err != nil {
+		return nil, err
+	}
+	if ind != "" {
 		res, granted, err := p.applicationResource(r.Context(), app.ID, ind, requested)
 		if err != nil {
 			return nil, err

@@ -33,6 +33,9 @@ func (p *Provider) grantRefreshToken(r *http.Request, app *store.Application, fo
 	if err != nil {
 		return nil, err
 	}
+	// RFC 6749 §6: a scope narrows the new tokens to part of the grant;
+	// one the grant lacks is invalid_scope (as Logto's provider answers).
+	narrowed := splitScope(form.Get("scope"))
 	now := p.now()
 	var (
 		grant *store.Grant
@@ -66,6 +69,11 @@ func (p *Provider) grantRefreshToken(r *http.Request, app *store.Application, fo
 		if !now.Before(rt.ExpiresAt) || !now.Before(grant.ExpiresAt) {
 			return errInvalidGrant("the refresh token has expired")
 		}
+		for _, sc := range narrowed {
+			if !slices.Contains(grant.Scopes, sc) {
+				return errInvalidScope("refresh token missing requested scope " + sc)
+			}
+		}
 		if resource != nil && !slices.Contains(grant.Resources, resource.Indicator) {
 			return errInvalidTarget("the resource was not granted to this refresh token")
 		}
@@ -92,5 +100,9 @@ func (p *Provider) grantRefreshToken(r *http.Request, app *store.Application, fo
 		return nil, err
 	}
 	// OIDC Core §12.2: the refreshed ID token carries no nonce.
-	return p.userTokens(ctx, app, user, grant, grant.Scopes, resource, "", next)
+	scopes := grant.Scopes
+	if len(narrowed) > 0 {
+		scopes = narrowed
+	}
+	return p.userTokens(ctx, app, user, grant, scopes, resource, "", next)
 }

@@ -46,4 +46,18 @@ func conflict(code, msg string, data map[string]string) error {
 
 func refused(code, msg string) error { return &Error{Kind: Refused, Code: code, Message: msg} }
 
+// errBuiltInRole refuses deleting the built-in role "Logto Management API
+// access" or taking its permission all away: every machine-to-machine
+// application with Management API access holds it, and `monban admin
+// create-m2m-app` and the console assign it by its fixed id, so without it
+// no new application could reach /api again. (Logto allows it; Monban
+// refuses, as a lockout guard. Unassign the role from an application to
+// withdraw that application's access.)
+var errBuiltInRole = refused("role.cannot_modify_builtin_role",
+	"The built-in role Logto Management API access cannot be deleted or lose its permission all; remove the role from an application instead.")
+
+// managementAPIScopeAllID is the id the migrations give the Management
+// API's permission all.
+const managementAPIScopeAllID = "management-api-all"
+
 var errManagementAPI = refused("resource.cannot_modify_management_api", "Cannot modify Logto Management API.")

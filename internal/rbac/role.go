@@ -133,6 +133,9 @@ func (s *Service) UpdateRole(ctx context.Context, roleID string, p RolePatch) (*
 // DeleteRole removes a role and its assignments: its users and
 // applications lose its permissions from their next token on.
 func (s *Service) DeleteRole(ctx context.Context, roleID string) error {
+	if roleID == store.ManagementAPIAccessRoleID {
+		return errBuiltInRole
+	}
 	return notFound(s.Store.DeleteRole(ctx, roleID), "role", roleID)
 }
 
@@ -183,6 +186,9 @@ func (s *Service) addRoleScopes(ctx context.Context, tx store.Store, r *store.Ro
 
 // RemoveRoleScope takes a permission from the role.
 func (s *Service) RemoveRoleScope(ctx context.Context, roleID, scopeID string) error {
+	if roleID == store.ManagementAPIAccessRoleID && scopeID == managementAPIScopeAllID {
+		return errBuiltInRole
+	}
 	err := s.Store.RemoveRoleScope(ctx, roleID, scopeID)
 	if errors.Is(err, store.ErrNotFound) {
 		if _, gerr := s.Store.GetRole(ctx, roleID); gerr != nil {
