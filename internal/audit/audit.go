@@ -30,6 +30,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -147,7 +148,7 @@ func (s *Service) entry(e Entry) *store.AuditLog {
 			result = store.AuditError
 		}
 	}
-	userID, appID := clip(e.UserID, maxID), clip(e.ApplicationID, maxID)
+	userID, appID := cleanID(e.UserID), cleanID(e.ApplicationID)
 	p := make(map[string]any, len(e.Fields)+7)
 	for k, v := range e.Fields {
 		p[k] = v
@@ -170,6 +171,16 @@ func (s *Service) entry(e Entry) *store.AuditLog {
 	}
 	return &store.AuditLog{ID: id.New(), Key: e.Key, Result: result, UserID: userID, ApplicationID: appID,
 		Payload: p, CreatedAt: s.now()}
+}
+
+// cleanID is an id for an indexed column: clipped, and "" when it is no
+// UTF-8 text or holds U+0000 (no entity has such an id, and PostgreSQL
+// would refuse the whole entry), e.g. a Management API path's {userId}.
+func cleanID(s string) string {
+	if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+		return ""
+	}
+	return clip(s, maxID)
 }
 
 // clip cuts s to at most n bytes without splitting a character.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/monban-dev/monban/internal/id"
+	"github.com/monban-dev/monban/internal/server"
 )
 
 // CSRF (spec/security.md item 13), as the hosted pages do it
@@ -85,7 +86,8 @@ func (c *Console) checkOrigin(w http.ResponseWriter, r *http.Request) bool {
 
 func (c *Console) parseForm(w http.ResponseWriter, r *http.Request) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-	if err := r.ParseForm(); err != nil {
+	err := r.ParseForm()
+	if _, bad := server.InvalidValue(r.Form); err != nil || bad {
 		c.errorPage(w, r, http.StatusBadRequest, "error.bad_request")
 		return false
 	}

@@ -2,6 +2,7 @@ package console
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/monban-dev/monban/internal/i18n"
@@ -106,6 +107,11 @@ func (f *Form) FieldErrors(tr translator, errs validate.Errors, m fieldMap) {
 // message is a domain field error in the page's language.
 func message(tr translator, fe validate.FieldError) string {
 	if s, ok := tr.Phrase("code." + fe.Code); ok {
+		// A message about one value of a list (`"ftp://x": scheme ...`)
+		// keeps naming the value.
+		if q, err := strconv.QuotedPrefix(fe.Message); err == nil && strings.HasPrefix(fe.Message[len(q):], ": ") {
+			return q + ": " + s
+		}
 		return s
 	}
 	if t, ok := tr.(*i18n.Translator); ok {

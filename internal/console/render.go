@@ -258,13 +258,16 @@ func (c *Console) notFound(w http.ResponseWriter, r *http.Request) {
 // done ends a successful POST: 303 to path (below the console root) with
 // a success notice (a phrase key starting "notice.", "" for none).
 func (c *Console) done(w http.ResponseWriter, r *http.Request, path, noticeKey string) {
-	target := c.root + path
+	target, fragment, hasFragment := strings.Cut(c.root+path, "#")
 	if noticeKey != "" {
 		sep := "?"
 		if strings.Contains(target, "?") {
 			sep = "&"
 		}
 		target += sep + "done=" + noticeKey
+	}
+	if hasFragment { // the query goes before the fragment, or it is lost
+		target += "#" + fragment
 	}
 	seeOther(w, r, target)
 }

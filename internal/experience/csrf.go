@@ -8,6 +8,7 @@ import (
 
 	"github.com/monban-dev/monban/internal/id"
 	"github.com/monban-dev/monban/internal/interaction"
+	"github.com/monban-dev/monban/internal/server"
 	"github.com/monban-dev/monban/web"
 )
 
@@ -66,7 +67,7 @@ func (p *Pages) guard(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-	if err := r.ParseForm(); err != nil {
+	if err := r.ParseForm(); err != nil || invalidForm(r) {
 		web.ErrorPageKey(w, r, http.StatusBadRequest, p.base, "error.bad_request.title", "error.form_unreadable")
 		return false
 	}
@@ -93,4 +94,12 @@ func (p *Pages) validToken(r *http.Request, token string) bool {
 
 func (p *Pages) forbidden(w http.ResponseWriter, r *http.Request) {
 	web.ErrorPageKey(w, r, http.StatusForbidden, p.base, "error.refused.title", "error.refused.detail")
+}
+
+// invalidForm reports a parsed form holding text that is not UTF-8, or a
+// NUL byte: refused as unreadable (400) before it reaches a lookup, where
+// PostgreSQL would fail on it.
+func invalidForm(r *http.Request) bool {
+	_, bad := server.InvalidValue(r.Form)
+	return bad
 }

@@ -199,7 +199,7 @@ func (p *Pages) endpoint() string {
 // sends its SameSite=Lax interaction cookie.
 func (p *Pages) socialCallbackPost(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
+	if err := r.ParseForm(); err != nil || invalidForm(r) {
 		web.ErrorPageKey(w, r, http.StatusBadRequest, p.base, "error.bad_request.title", "error.form_unreadable")
 		return
 	}

@@ -89,7 +89,11 @@ func New(o Options) *API {
 // writes the error in Logto's shape.
 func (a *API) handle(f func(http.ResponseWriter, *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := f(w, r); err != nil {
+		err := checkRequestText(r)
+		if err == nil {
+			err = f(w, r)
+		}
+		if err != nil {
 			a.writeError(w, r, err)
 		}
 	})

@@ -206,7 +206,7 @@ func schemas() obj {
 		"User": object(obj{
 			"id": str, "username": nullStr, "primaryEmail": nullStr, "primaryPhone": nullStr,
 			"name": nullStr, "avatar": nullStr, "customData": anyObj, "identities": anyObj,
-			"profile": anyObj, "isSuspended": boolean,
+			"profile": anyObj, "isSuspended": boolean, "applicationId": nullStr,
 			"hasPassword": boolean, "createdAt": integer, "updatedAt": integer, "lastSignInAt": obj{"type": "integer", "format": "int64", "nullable": true},
 		}, "id"),
 		"UserCreate":       userCreate,

@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/monban-dev/monban/internal/connector"
 	"github.com/monban-dev/monban/internal/store"
@@ -187,7 +190,44 @@ func decodeBytes(body []byte, v any) error {
 	if dec.More() {
 		return invalidInput("body", "guard.invalid_input", "the request body must be one JSON object")
 	}
+	if hasNULEscape(trimmed) {
+		// PostgreSQL's text cannot hold U+0000 (a 500 otherwise).
+		return invalidInput("body", "guard.invalid_input", `the request body must not contain the character U+0000 ("\u0000")`)
+	}
 	return nil
+}
+
+// hasNULEscape reports whether the JSON text b (valid JSON: backslashes
+// occur only in strings) has a \u0000 escape.
+func hasNULEscape(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 >= len(b) {
+			continue
+		}
+		if b[i+1] == 'u' && i+6 <= len(b) && string(b[i+2:i+6]) == "0000" {
+			return true
+		}
+		i++ // skip the escaped character, e.g. the second \ of \\
+	}
+	return false
+}
+
+// checkRequestText refuses a path or query parameter with invalid UTF-8
+// or U+0000 (400 naming the parameter): no entity can have such a value,
+// and PostgreSQL refuses such text outright (a 500 otherwise).
+func checkRequestText(r *http.Request) error {
+	bad := func(s string) bool { return !utf8.ValidString(s) || strings.ContainsRune(s, 0) }
+	if bad(r.URL.Path) {
+		return invalidInput("path", "guard.invalid_input", "must be UTF-8 text without U+0000")
+	}
+	var errs validate.Errors
+	q := r.URL.Query()
+	for _, k := range slices.Sorted(maps.Keys(q)) {
+		if bad(k) || slices.ContainsFunc(q[k], bad) {
+			errs.Add(strings.ToValidUTF8(strings.ReplaceAll(k, "\x00", ""), "\uFFFD"), "guard.invalid_input", "must be UTF-8 text without U+0000")
+		}
+	}
+	return errs.Err()
 }
 
 func jsonKind(k string) string {

@@ -24,11 +24,15 @@ type userJSON struct {
 	CustomData   map[string]any          `json:"customData"`
 	Identities   map[string]identityJSON `json:"identities"`
 	Profile      map[string]any          `json:"profile"`
-	HasPassword  bool                    `json:"hasPassword"`
-	IsSuspended  bool                    `json:"isSuspended"`
-	LastSignInAt *int64                  `json:"lastSignInAt"`
-	CreatedAt    int64                   `json:"createdAt"`
-	UpdatedAt    int64                   `json:"updatedAt"`
+	// ApplicationID is Logto's application the user signed up through;
+	// Monban does not track it, so it is always null (Logto's user guard
+	// requires the member).
+	ApplicationID *string `json:"applicationId"`
+	HasPassword   bool    `json:"hasPassword"`
+	IsSuspended   bool    `json:"isSuspended"`
+	LastSignInAt  *int64  `json:"lastSignInAt"`
+	CreatedAt     int64   `json:"createdAt"`
+	UpdatedAt     int64   `json:"updatedAt"`
 }
 
 func optional(s string) *string {

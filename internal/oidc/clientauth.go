@@ -33,7 +33,7 @@ func (p *Provider) authenticateClient(ctx context.Context, r *http.Request, form
 		var err1, err2 error
 		id, err1 = url.QueryUnescape(id)
 		secret, err2 = url.QueryUnescape(secret)
-		if err1 != nil || err2 != nil {
+		if err1 != nil || err2 != nil || !server.ValidText(id) || !server.ValidText(secret) {
 			return nil, errInvalidClient("malformed HTTP Basic credentials")
 		}
 		if bodyID != "" && bodyID != id {

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/monban-dev/monban/internal/server"
 )
 
 // splitScope splits a space-delimited scope (RFC 6749 §3.3), dropping
@@ -62,6 +64,9 @@ func frontChannelParams(w http.ResponseWriter, r *http.Request) (url.Values, boo
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
+		return nil, false
+	}
+	if _, bad := server.InvalidValue(r.Form); bad {
 		return nil, false
 	}
 	return r.Form, true

@@ -54,7 +54,13 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	env := testenv.New(t, testenv.Options{})
+	return newFixtureOn(t, testenv.Options{})
+}
+
+// newFixtureOn is newFixture on the deployment o describes (PostgreSQL).
+func newFixtureOn(t testing.TB, o testenv.Options) *fixture {
+	t.Helper()
+	env := testenv.New(t, o)
 	f := &fixture{env: env}
 	f.web, f.webSecret = env.App(store.AppTraditional, redirect, secondRedirect)
 	f.other, f.otherSec = env.App(store.AppTraditional, redirect)

@@ -7,6 +7,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/monban-dev/monban/internal/storetesting"
+	"github.com/monban-dev/monban/internal/testenv"
 )
 
 // TestSecurityMalformedInputNever5xx sends garbage to every /oidc endpoint:
@@ -14,8 +17,16 @@ import (
 // percent-encoding, bogus tokens and credentials. Nothing may answer 5xx,
 // and the back-channel endpoints answer JSON with an "error" member
 // (spec/security.md item 22).
+// It runs on PostgreSQL too, which refuses NUL bytes and invalid UTF-8 in
+// text where SQLite stores them: the doors must refuse such input first.
 func TestSecurityMalformedInputNever5xx(t *testing.T) {
-	f := newFixture(t)
+	t.Run("sqlite", func(t *testing.T) { testMalformedInputNever5xx(t, newFixture(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		testMalformedInputNever5xx(t, newFixtureOn(t, testenv.Options{Postgres: storetesting.PostgresDSN(t)}))
+	})
+}
+
+func testMalformedInputNever5xx(t *testing.T, f *fixture) {
 	iss := f.env.Issuer
 	huge := strings.Repeat("A", 70<<10)
 	big := strings.Repeat("a", 8<<10)

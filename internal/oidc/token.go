@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/monban-dev/monban/internal/server"
 	"github.com/monban-dev/monban/internal/store"
 )
 
@@ -87,6 +88,9 @@ func parseForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
 		return nil, errInvalidRequest("the request body could not be parsed")
+	}
+	if name, bad := server.InvalidValue(r.PostForm); bad {
+		return nil, errInvalidRequest(name + " is not valid UTF-8 text (or holds a NUL byte)")
 	}
 	for name, vs := range r.PostForm {
 		if len(vs) > 1 && name != "resource" {

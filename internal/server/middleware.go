@@ -16,9 +16,11 @@ import (
 //     a 404 for a path outside BasePath gets them;
 //   - recovery sits outside request id, logging and metrics, so a panic is
 //     turned into a 500 after those layers have recorded it;
+//   - checkText refuses a path or query that is not UTF-8 text (text.go);
 //   - dispatch, the innermost step, records the mux's matched pattern.
 func (s *Server) chain() http.Handler {
 	var h http.Handler = http.HandlerFunc(s.dispatch)
+	h = s.checkText(h)
 	h = s.admit(h)
 	h = s.observeMetrics(h)
 	h = s.accessLog(h)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -74,5 +75,24 @@ func TestImportRefuses(t *testing.T) {
 		if _, err := Import(tt.alg, tt.digest); !errors.Is(err, tt.want) {
 			t.Errorf("Import(%s, %q) = %v, want %v", tt.alg, tt.digest, err, tt.want)
 		}
+	}
+}
+
+// TestImportLogtoArgon2i: the Argon2i hashes older Logto releases made
+// (t=256, m=4096, p=1) import and verify; a smaller memory keeps the test
+// fast, the point is t above 100.
+func TestImportLogtoArgon2i(t *testing.T) {
+	salt := []byte("0123456789abcdef")
+	h := phc{variant: "argon2i", memory: 64, time: 256, threads: 1, salt: salt,
+		key: argon2.Key([]byte("password"), salt, 256, 64, 1, 32)}
+	stored, err := Import(Argon2i, h.String())
+	if err != nil {
+		t.Fatalf("Import(%s) = %v", h, err)
+	}
+	if ok, rehash, err := Verify("password", stored, fast); !ok || !rehash || err != nil {
+		t.Errorf("Verify = %v, %v, %v; want true, true, nil", ok, rehash, err)
+	}
+	if _, err := Import(Argon2i, "$argon2i$v=19$m=4096,t=256,p=1$c29tZXNhbHRzb21lc2FsdA$RdescudvJCsgt3ub+b+dWRWJTmaaJObGRdescudvJCs"); err != nil {
+		t.Errorf("Logto's parameters refused: %v", err)
 	}
 }

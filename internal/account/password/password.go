@@ -51,7 +51,11 @@ const (
 	minKeyLen  = 4
 	maxKeyLen  = 1024
 	maxMemory  = 4 * 1024 * 1024 // KiB, i.e. 4 GiB
-	maxTime    = 100
+	// maxTime admits the Argon2i hashes older Logto releases made (t=256,
+	// m=4096), so users exported from Logto keep their passwords; maxWork
+	// (memory × time) keeps the worst case at 4 GiB × 100 passes.
+	maxTime = 1024
+	maxWork = uint64(maxMemory) * 100
 	// maxPHCLen bounds the input so parsing never decodes megabytes:
 	// the longest valid string (1024-byte salt and key) is under 3 KiB.
 	maxPHCLen = 4096
@@ -182,6 +186,8 @@ func (p Params) validate() error {
 		return fmt.Errorf("password: Time must be 1 to %d", maxTime)
 	case p.Memory < 8*uint32(p.Threads) || p.Memory > maxMemory:
 		return fmt.Errorf("password: Memory must be 8*Threads to %d KiB", maxMemory)
+	case uint64(p.Memory)*uint64(p.Time) > maxWork:
+		return fmt.Errorf("password: Memory*Time must be at most %d", maxWork)
 	case p.KeyLen < minKeyLen || p.KeyLen > maxKeyLen:
 		return fmt.Errorf("password: KeyLen must be %d to %d bytes", minKeyLen, maxKeyLen)
 	case p.SaltLen < minSaltLen || p.SaltLen > maxSaltLen:
@@ -279,6 +285,8 @@ func parse(s string) (phc, error) {
 		return h, fmt.Errorf("%w: t must be 1 to %d", ErrMalformedHash, maxTime)
 	case h.memory < 8*uint32(h.threads) || h.memory > maxMemory:
 		return h, fmt.Errorf("%w: m must be 8*p to %d", ErrMalformedHash, maxMemory)
+	case uint64(h.memory)*uint64(h.time) > maxWork:
+		return h, fmt.Errorf("%w: m*t must be at most %d", ErrMalformedHash, maxWork)
 	}
 
 	if h.salt, err = decode(parts[4]); err != nil {
