@@ -55,7 +55,10 @@ func testMalformedText(t *testing.T, env *testenv.Env) {
 		resp.Body.Close()
 		if resp.StatusCode >= 500 {
 			t.Errorf("%s: %d %s", tc.name, resp.StatusCode, body)
-		} else if resp.StatusCode != http.StatusBadRequest && resp.StatusCode != http.StatusForbidden {
+		} else if resp.StatusCode != http.StatusBadRequest && resp.StatusCode != http.StatusForbidden &&
+			!(strings.HasPrefix(tc.path, "/api/") && resp.StatusCode == http.StatusUnauthorized) {
+			// (/api authenticates first: without a token, 401; with one, the
+			// mgmt tests check the 400.)
 			t.Errorf("%s: %d, want 400 (or 403 before a form is read)", tc.name, resp.StatusCode)
 		}
 	}

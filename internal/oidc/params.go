@@ -60,7 +60,11 @@ func joinScope(scopes []string) string { return strings.Join(scopes, " ") }
 // RP-Initiated Logout §2 allow both).
 func frontChannelParams(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
 	if r.Method != http.MethodPost {
-		return r.URL.Query(), true
+		q := r.URL.Query()
+		if _, bad := server.InvalidValue(q); bad {
+			return nil, false
+		}
+		return q, true
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {

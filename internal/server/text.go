@@ -1,6 +1,7 @@
 package server
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -36,36 +37,52 @@ func InvalidValue(v url.Values) (string, bool) {
 }
 
 // checkText answers 400 to a request whose path or query holds text that
-// is not ValidText, before any handler sees it. Bodies are each front
-// door's to check, after it has read them within its own size limit
-// (InvalidValue on its parsed form; the Management API on its JSON).
+// is not ValidText, before any handler sees it: JSON in OAuth 2.0's error
+// shape (RFC 6749 §5.2) under /oidc, a plain HTML page elsewhere (hosted
+// pages, console). Two kinds of route check for themselves, to answer in
+// their own shape: the Management API (/api, Logto's error body, and the
+// audit log records the refusal), and the browser-facing OIDC endpoints
+// /oidc/auth and /oidc/session/end (their branded error page, never a
+// redirect). Bodies are each door's to check, after reading them within its
+// own size limit (InvalidValue on its parsed form; /api on its JSON).
 func (s *Server) checkText(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if strings.HasPrefix(p, "/api/") || p == "/oidc/auth" || p == "/oidc/session/end" {
+			next.ServeHTTP(w, r)
+			return
+		}
 		where := ""
-		if !ValidText(r.URL.Path) {
+		if !ValidText(p) {
 			where = "the path"
 		} else if r.URL.RawQuery != "" {
 			// A query that does not parse is left to the handlers, as before.
 			if q, err := url.ParseQuery(r.URL.RawQuery); err == nil {
 				if name, bad := InvalidValue(q); bad {
 					where = "the query parameter " + name
+					if !ValidText(name) {
+						where = "a query parameter"
+					}
 				}
 			}
 		}
-		if where != "" {
-			if !ValidText(where) {
-				where = "a query parameter"
-			}
-			w.Header().Set("Content-Type", "application/json")
-			w.Header().Set("Cache-Control", "no-store")
-			w.WriteHeader(http.StatusBadRequest)
-			// OAuth 2.0's error shape (RFC 6749 §5.2), which the other doors'
-			// clients read as well as any.
-			_, _ = w.Write([]byte(`{"error":"invalid_request","error_description":"` +
-				jsonEscape(where) + ` is not valid UTF-8 text (or holds a NUL byte)"}`))
+		if where == "" {
+			next.ServeHTTP(w, r)
 			return
 		}
-		next.ServeHTTP(w, r)
+		msg := where + " is not valid UTF-8 text (or holds a NUL byte)"
+		w.Header().Set("Cache-Control", "no-store")
+		if strings.HasPrefix(p, "/oidc/") {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte(`{"error":"invalid_request","error_description":"` + jsonEscape(msg) + `"}`))
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte("<!doctype html><meta charset=\"utf-8\"><title>Bad request</title><h1>Bad request</h1><p role=\"alert\">" +
+			html.EscapeString(msg) + ".</p>\n"))
 	})
 }
 
