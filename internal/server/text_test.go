@@ -24,7 +24,7 @@ func TestCheckText(t *testing.T) {
 		{"/oidc/token/introspection?x=%c0%af", http.StatusBadRequest, "application/json"},
 		{"/oidc/auth?client_id=%ff", http.StatusTeapot, ""},        // its own branded page
 		{"/oidc/session/end?client_id=%00", http.StatusTeapot, ""}, // likewise
-		{"/api/users/%ff", http.StatusTeapot, ""},                   // Logto's error body, audited
+		{"/api/users/%ff", http.StatusTeapot, ""},                  // Logto's error body, audited
 	} {
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, httptest.NewRequest("GET", tc.target, nil))
