@@ -7,7 +7,9 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/monban-dev/monban/internal/i18n"
 	ui "github.com/monban-dev/monban/web/console"
@@ -102,42 +104,69 @@ func languages() []language {
 	return out
 }
 
-// Templates: one set per page (layout + partials + guides + the page's
-// file, which defines "content"), per language (the t function is bound to
-// it), parsed once at start.
+// Templates: one set per page (layout + partials + the page's file, which
+// defines "content"; the guides too for the guide page), per language (the
+// t function is bound to it). A set is parsed the first time it is shown,
+// not at start: all of them together hold some 15 MB of parse trees, which
+// every garbage collection would scan, and the sign-in path (one Argon2
+// hash, 19 MiB, per sign-in) collects about once per sign-in. A server
+// whose console is seldom opened keeps only what was opened. Every page is
+// rendered in both languages by the tests, so a template error still shows
+// there.
 const (
 	layoutFile   = "layout"
 	partialsFile = "partials"
 	guidesFile   = "guides"
+	guidePage    = "applications-guide"
 )
 
-var pages = mustParse()
+var pageSets struct {
+	sync.Mutex
+	names map[string]bool               // the page files, without .html
+	sets  map[string]*template.Template // by lang + "/" + page
+}
 
-func mustParse() map[string]map[string]*template.Template {
+func init() {
 	names, err := fs.Glob(ui.Templates, "templates/*.html")
 	if err != nil {
 		panic(err)
 	}
-	parsed := map[string]*template.Template{}
-	fm := funcs(catalog.For(i18n.DefaultLanguage))
+	pageSets.names = map[string]bool{}
+	pageSets.sets = map[string]*template.Template{}
 	for _, n := range names {
 		base := strings.TrimSuffix(path.Base(n), ".html")
-		if base == layoutFile || base == partialsFile || base == guidesFile {
-			continue
+		if base != layoutFile && base != partialsFile && base != guidesFile {
+			pageSets.names[base] = true
 		}
-		parsed[base] = template.Must(template.New(base).Funcs(fm).ParseFS(ui.Templates,
-			"templates/"+layoutFile+".html", "templates/"+partialsFile+".html", "templates/"+guidesFile+".html", n))
 	}
-	out := map[string]map[string]*template.Template{}
-	for _, tag := range catalog.Tags() {
-		fm := funcs(catalog.For(tag))
-		sets := map[string]*template.Template{}
-		for name, t := range parsed {
-			sets[name] = template.Must(t.Clone()).Funcs(fm)
-		}
-		out[tag] = sets
+}
+
+// pageTemplate returns page name's template set in lang (a language of the
+// catalogue; others fall back to the default), parsing it on first use.
+func pageTemplate(lang, name string) (*template.Template, error) {
+	if !pageSets.names[name] {
+		return nil, fmt.Errorf("console: no page %q", name)
 	}
-	return out
+	if !slices.Contains(catalog.Tags(), lang) {
+		lang = i18n.DefaultLanguage
+	}
+	key := lang + "/" + name
+	pageSets.Lock()
+	defer pageSets.Unlock()
+	if t := pageSets.sets[key]; t != nil {
+		return t, nil
+	}
+	files := []string{"templates/" + layoutFile + ".html", "templates/" + partialsFile + ".html"}
+	if name == guidePage {
+		files = append(files, "templates/"+guidesFile+".html")
+	}
+	files = append(files, "templates/"+name+".html")
+	t, err := template.New(name).Funcs(funcs(catalog.For(lang))).ParseFS(ui.Templates, files...)
+	if err != nil {
+		return nil, fmt.Errorf("console: parse page %q: %w", name, err)
+	}
+	pageSets.sets[key] = t
+	return t, nil
 }
 
 // funcs are the templates' functions, bound to one language:
@@ -189,12 +218,8 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, lang string, st
 		pg.Languages = languages()
 	}
 	var buf bytes.Buffer
-	t, ok := pages[lang][name]
-	if !ok {
-		t, ok = pages[i18n.DefaultLanguage][name]
-	}
-	err := fmt.Errorf("console: no page %q", name)
-	if ok {
+	t, err := pageTemplate(lang, name)
+	if err == nil {
 		err = t.ExecuteTemplate(&buf, layoutFile, frame{Page: pg, Content: data})
 	}
 	if err != nil {
