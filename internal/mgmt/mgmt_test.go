@@ -124,7 +124,11 @@ func wantError(t *testing.T, what string, r response, status int, code string) m
 // wantFields checks a 400 guard.invalid_input naming field.
 func wantFields(t *testing.T, what string, r response, field string) {
 	t.Helper()
-	m := wantError(t, what, r, http.StatusBadRequest, "guard.invalid_input")
+	code := "guard.invalid_input"
+	if field == "page" || field == "page_size" {
+		code = "guard.invalid_pagination" // Logto's code for bad pagination
+	}
+	m := wantError(t, what, r, http.StatusBadRequest, code)
 	data, _ := m["data"].(map[string]any)
 	issues, _ := data["issues"].([]any)
 	for _, i := range issues {

@@ -276,7 +276,19 @@ func pageOf(r *http.Request) (p store.Page, paged bool, err error) {
 		}
 		p.Size = n
 	}
-	return p, true, errs.Err()
+	if len(errs) > 0 {
+		// Logto's code for bad pagination, with the fields named as for any
+		// invalid input.
+		issues := make([]fieldIssue, len(errs))
+		names := make([]string, len(errs))
+		for i, e := range errs {
+			issues[i] = fieldIssue{Field: e.Field, Code: e.Code, Message: e.Message}
+			names[i] = e.Field
+		}
+		return p, true, &apiError{Status: http.StatusBadRequest, Code: "guard.invalid_pagination",
+			Message: "The pagination is invalid: " + strings.Join(names, ", ") + ".", Data: map[string]any{"issues": issues}}
+	}
+	return p, true, nil
 }
 
 // paginate slices an in-memory list by p.
