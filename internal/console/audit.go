@@ -2,9 +2,9 @@ package console
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/monban-dev/monban/internal/audit"
+	"github.com/monban-dev/monban/internal/server"
 )
 
 // KeyAction is the audit-log key of an admin's console action. The console
@@ -31,41 +31,16 @@ func (c *Console) auditSignIn(r *http.Request, userID, errCode string) {
 	c.o.Audit.RecordRequest(r, e)
 }
 
-// statusWriter notes the status a handler answered with.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(status int) {
-	if w.status == 0 {
-		w.status = status
-	}
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
 // audited runs h and records the action it answered.
 func (c *Console) audited(pattern string, h Handler) Handler {
 	if c.o.Audit == nil {
 		return h
 	}
-	params := pathParamNames(pattern)
+	params := server.PatternParams(pattern)
 	return func(w http.ResponseWriter, r *http.Request, a *Admin) {
-		sw := &statusWriter{ResponseWriter: w}
-		h(sw, r, a)
-		status := sw.status
-		if status == 0 {
-			status = http.StatusOK
-		}
+		rec := server.RecordStatus(w)
+		h(rec, r, a)
+		status := rec.Status()
 		e := audit.Entry{Key: KeyAction, UserID: a.User.ID,
 			Fields: map[string]any{"method": r.Method, "route": pattern, "status": status}}
 		for _, p := range params {
@@ -79,22 +54,5 @@ func (c *Console) audited(pattern string, h Handler) Handler {
 			e.ErrMessage = http.StatusText(status)
 		}
 		c.o.Audit.RecordRequest(r, e)
-	}
-}
-
-// pathParamNames are the {names} of a ServeMux path, in order.
-func pathParamNames(path string) []string {
-	var out []string
-	for {
-		i := strings.IndexByte(path, '{')
-		if i < 0 {
-			return out
-		}
-		j := strings.IndexByte(path[i:], '}')
-		if j < 0 {
-			return out
-		}
-		out = append(out, strings.TrimSuffix(path[i+1:i+j], "..."))
-		path = path[i+j+1:]
 	}
 }

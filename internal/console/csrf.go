@@ -1,9 +1,6 @@
 package console
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"net/http"
 
 	"github.com/monban-dev/monban/internal/id"
@@ -26,17 +23,14 @@ const (
 )
 
 func (c *Console) mac(label, binding string) string {
-	m := hmac.New(sha256.New, c.o.CSRFKey)
-	m.Write([]byte(label + binding))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	return server.FormToken(c.o.CSRFKey, label, binding)
 }
 
 // token is the CSRF token of a signed-in admin's forms.
 func (c *Console) token(sessionRaw string) string { return c.mac("console-csrf:", sessionRaw) }
 
 func (c *Console) validToken(r *http.Request, sessionRaw string) bool {
-	got := r.PostForm.Get("csrf_token")
-	return got != "" && hmac.Equal([]byte(got), []byte(c.token(sessionRaw)))
+	return server.ValidFormToken(c.o.CSRFKey, "console-csrf:", sessionRaw, r.PostForm.Get("csrf_token"))
 }
 
 // preToken is the CSRF token of the forms shown before sign-in, bound to
@@ -54,10 +48,10 @@ func (c *Console) preToken(w http.ResponseWriter, r *http.Request) string {
 func (c *Console) validPreToken(r *http.Request) bool {
 	ck, err := r.Cookie(preCookieName)
 	got := r.PostForm.Get("csrf_token")
-	if err != nil || ck.Value == "" || len(ck.Value) > 128 || got == "" {
+	if err != nil || ck.Value == "" || len(ck.Value) > 128 {
 		return false
 	}
-	return hmac.Equal([]byte(got), []byte(c.mac("console-pre-csrf:", ck.Value)))
+	return server.ValidFormToken(c.o.CSRFKey, "console-pre-csrf:", ck.Value, got)
 }
 
 // guardAnonymous is the check of a POST made before sign-in: origin, form,
@@ -85,9 +79,7 @@ func (c *Console) checkOrigin(w http.ResponseWriter, r *http.Request) bool {
 }
 
 func (c *Console) parseForm(w http.ResponseWriter, r *http.Request) bool {
-	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-	err := r.ParseForm()
-	if _, bad := server.InvalidValue(r.Form); err != nil || bad {
+	if server.ReadForm(w, r, maxForm) != nil {
 		c.errorPage(w, r, http.StatusBadRequest, "error.bad_request")
 		return false
 	}

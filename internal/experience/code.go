@@ -2,7 +2,6 @@ package experience
 
 import (
 	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -52,9 +51,7 @@ func (p *Pages) setPending(w http.ResponseWriter, r *http.Request, pd pending) {
 }
 
 func (p *Pages) pendingMAC(binding, payload string) string {
-	m := hmac.New(sha256.New, p.CSRFKey)
-	m.Write([]byte("pending:" + binding + ":" + payload))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	return server.FormToken(p.CSRFKey, "pending:", binding+":"+payload)
 }
 
 // pendingFor returns the browser's verification in progress for purpose,

@@ -1,9 +1,6 @@
 package experience
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"net/http"
 
 	"github.com/monban-dev/monban/internal/id"
@@ -36,11 +33,7 @@ func (p *Pages) csrfToken(w http.ResponseWriter, r *http.Request) string {
 	return p.mac(v)
 }
 
-func (p *Pages) mac(binding string) string {
-	m := hmac.New(sha256.New, p.CSRFKey)
-	m.Write([]byte("csrf:" + binding))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
-}
+func (p *Pages) mac(binding string) string { return server.FormToken(p.CSRFKey, "csrf:", binding) }
 
 // csrfBindings are the browser's values a token may be bound to, interaction
 // cookie first. Both are accepted on POST, so a sign-in started in another
@@ -66,8 +59,7 @@ func (p *Pages) guard(w http.ResponseWriter, r *http.Request) bool {
 		p.forbidden(w, r)
 		return false
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-	if err := r.ParseForm(); err != nil || invalidForm(r) {
+	if server.ReadForm(w, r, maxForm) != nil {
 		web.ErrorPageKey(w, r, http.StatusBadRequest, p.base, "error.bad_request.title", "error.form_unreadable")
 		return false
 	}
@@ -80,12 +72,9 @@ func (p *Pages) guard(w http.ResponseWriter, r *http.Request) bool {
 }
 
 func (p *Pages) validToken(r *http.Request, token string) bool {
-	if token == "" {
-		return false
-	}
 	ok := false
 	for _, b := range csrfBindings(r) {
-		if hmac.Equal([]byte(token), []byte(p.mac(b))) {
+		if server.ValidFormToken(p.CSRFKey, "csrf:", b, token) {
 			ok = true
 		}
 	}
@@ -94,12 +83,4 @@ func (p *Pages) validToken(r *http.Request, token string) bool {
 
 func (p *Pages) forbidden(w http.ResponseWriter, r *http.Request) {
 	web.ErrorPageKey(w, r, http.StatusForbidden, p.base, "error.refused.title", "error.refused.detail")
-}
-
-// invalidForm reports a parsed form holding text that is not UTF-8, or a
-// NUL byte: refused as unreadable (400) before it reaches a lookup, where
-// PostgreSQL would fail on it.
-func invalidForm(r *http.Request) bool {
-	_, bad := server.InvalidValue(r.Form)
-	return bad
 }

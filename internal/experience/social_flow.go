@@ -23,6 +23,7 @@ import (
 	"github.com/monban-dev/monban/internal/audit"
 	"github.com/monban-dev/monban/internal/connector"
 	"github.com/monban-dev/monban/internal/id"
+	"github.com/monban-dev/monban/internal/server"
 	"github.com/monban-dev/monban/internal/signinexp"
 	"github.com/monban-dev/monban/internal/store"
 	"github.com/monban-dev/monban/web"
@@ -198,8 +199,7 @@ func (p *Pages) endpoint() string {
 // form_post providers): the same parameters, as a GET, so the browser
 // sends its SameSite=Lax interaction cookie.
 func (p *Pages) socialCallbackPost(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil || invalidForm(r) {
+	if server.ReadForm(w, r, 64<<10) != nil {
 		web.ErrorPageKey(w, r, http.StatusBadRequest, p.base, "error.bad_request.title", "error.form_unreadable")
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/monban-dev/monban/internal/audit"
+	"github.com/monban-dev/monban/internal/server"
 )
 
 // Every authenticated write (POST, PUT, PATCH, DELETE) goes into the audit
@@ -72,7 +73,7 @@ func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // audited records the write rt after next has answered it.
 func (a *API) audited(rt route, next http.Handler) http.Handler {
-	params := pathParams(rt.Path)
+	params := server.PatternParams(rt.Path)
 	userRoute := strings.HasPrefix(rt.Path, "/api/users/{")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &recorder{ResponseWriter: w}

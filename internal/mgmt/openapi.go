@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/monban-dev/monban/internal/server"
 )
 
 // apiVersion is the version in the OpenAPI document's info.
@@ -65,7 +67,7 @@ func (a *API) openAPI() obj {
 		if rt.Auth {
 			errs = append(errs, 401, 403)
 		}
-		params := pathParams(rt.Path)
+		params := server.PatternParams(rt.Path)
 		if len(params) > 0 {
 			errs = append(errs, 404)
 		}

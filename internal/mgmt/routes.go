@@ -2,8 +2,6 @@ package mgmt
 
 import (
 	"net/http"
-	"regexp"
-	"strings"
 )
 
 // route is one Management API operation. The table in routes() both
@@ -109,15 +107,4 @@ func (a *API) Routes(mux interface{ Handle(string, http.Handler) }) {
 		}
 		mux.Handle(rt.Method+" "+rt.Path, h)
 	}
-}
-
-var pathParam = regexp.MustCompile(`\{([^}]+)\}`)
-
-// pathParams are the names of the {param}s of a ServeMux path.
-func pathParams(path string) []string {
-	var out []string
-	for _, m := range pathParam.FindAllStringSubmatch(path, -1) {
-		out = append(out, strings.TrimSuffix(m[1], "..."))
-	}
-	return out
 }

@@ -66,11 +66,7 @@ func frontChannelParams(w http.ResponseWriter, r *http.Request) (url.Values, boo
 		}
 		return q, true
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		return nil, false
-	}
-	if _, bad := server.InvalidValue(r.Form); bad {
+	if server.ReadForm(w, r, 64<<10) != nil {
 		return nil, false
 	}
 	return r.Form, true

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"html"
 	"net/http"
 	"net/url"
@@ -75,7 +76,7 @@ func (s *Server) checkText(next http.Handler) http.Handler {
 		if strings.HasPrefix(p, "/oidc/") {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusBadRequest)
-			_, _ = w.Write([]byte(`{"error":"invalid_request","error_description":"` + jsonEscape(msg) + `"}`))
+			_ = json.NewEncoder(w).Encode(map[string]string{"error": "invalid_request", "error_description": msg})
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -84,22 +85,4 @@ func (s *Server) checkText(next http.Handler) http.Handler {
 		_, _ = w.Write([]byte("<!doctype html><meta charset=\"utf-8\"><title>Bad request</title><h1>Bad request</h1><p role=\"alert\">" +
 			html.EscapeString(msg) + ".</p>\n"))
 	})
-}
-
-func jsonEscape(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20 || r == '<' || r == '>' || r == '&':
-			b.WriteString(`\u00`)
-			b.WriteByte("0123456789abcdef"[r>>4])
-			b.WriteByte("0123456789abcdef"[r&0xf])
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
